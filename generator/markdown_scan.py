@@ -1,0 +1,118 @@
+"""Find headings (with the anchors Python-Markdown's toc gives them) and links in Markdown."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from markdown.extensions.toc import slugify as _toc_slugify
+from markdown.extensions.toc import unique as _toc_unique
+
+
+@dataclass(frozen=True)
+class Heading:
+    """One heading of an article."""
+
+    level: int
+    title: str
+    """Plain text of the heading, inline Markdown removed."""
+    anchor: str
+    """The id Python-Markdown's toc extension gives it (no '#')."""
+    line: int
+    """1-based line in the file."""
+
+
+@dataclass(frozen=True)
+class Link:
+    """One inline Markdown link or image."""
+
+    target: str
+    text: str
+    line: int
+    col: int
+    is_image: bool
+
+
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_ATX = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
+_SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
+_ATTR_ID = re.compile(r"\s*\{[^}]*#([\w-]+)[^}]*\}\s*$")
+_ATTR_ANY = re.compile(r"\s*\{:?[^}]*\}\s*$")
+_CODE_SPAN = re.compile(r"(`+)(.+?)\1")
+_LINK = re.compile(r"(!?)\[((?:[^\[\]]|\[[^\]]*\])*)\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'(][^)]*[\"')])?\s*\)")
+_REF_DEF = re.compile(r"^ {0,3}\[([^\]]+)\]:\s*<?(\S+?)>?(?:\s+.*)?$")
+_INLINE_MARKUP = re.compile(r"(\*\*|__|\*|_|~~|`)")
+_INLINE_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_HTML_TAG = re.compile(r"<[^>]+>")
+
+
+def heading_text(raw: str) -> str:
+    """Strip inline Markdown and attribute lists from a heading's source text."""
+    text = _ATTR_ANY.sub("", raw)
+    text = _INLINE_LINK.sub(r"\1", text)
+    text = _HTML_TAG.sub("", text)
+    text = _INLINE_MARKUP.sub("", text)
+    return text.strip()
+
+
+def slugify(text: str) -> str:
+    """The anchor Python-Markdown's toc extension makes for a heading text."""
+    return _toc_slugify(text, "-")
+
+
+def scan_markdown(body: str, *, first_line: int = 1) -> tuple[tuple[Heading, ...], tuple[Link, ...]]:
+    """Headings and links of a Markdown body; fenced code is skipped."""
+    headings: list[Heading] = []
+    links: list[Link] = []
+    used_ids: set[str] = set()
+    fence: str | None = None
+    previous = ""
+    for offset, line in enumerate(body.splitlines()):
+        number = first_line + offset
+        fence_match = _FENCE.match(line)
+        if fence is not None:
+            if fence_match and fence_match.group(1)[0] == fence[0] and len(fence_match.group(1)) >= len(fence):
+                fence = None
+            previous = ""
+            continue
+        if fence_match:
+            fence = fence_match.group(1)
+            previous = ""
+            continue
+        if line.startswith("    ") or line.startswith("\t"):
+            # Indented code, or content of an admonition/list; still scan links in it.
+            pass
+        atx = _ATX.match(line)
+        if atx:
+            headings.append(_make_heading(len(atx.group(1)), atx.group(2), number, used_ids))
+        elif previous.strip() and _SETEXT.match(line) and not _ATX.match(previous) and not previous.lstrip().startswith(("-", "*", ">", "|")):
+            level = 1 if line.strip().startswith("=") else 2
+            if level == 1 or len(line.strip()) >= 2:
+                headings.append(_make_heading(level, previous.strip(), number - 1, used_ids))
+        if "](" in line or "]:" in line:
+            links.extend(_scan_links(line, number))
+        previous = line
+    return tuple(headings), tuple(links)
+
+
+def _make_heading(level: int, raw: str, line: int, used_ids: set[str]) -> Heading:
+    explicit = _ATTR_ID.search(raw)
+    title = heading_text(raw)
+    if explicit:
+        anchor = explicit.group(1)
+        used_ids.add(anchor)
+    else:
+        anchor = _toc_unique(slugify(title) or "_", used_ids)
+    return Heading(level=level, title=title, anchor=anchor, line=line)
+
+
+def _scan_links(line: str, number: int) -> list[Link]:
+    masked = _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line)
+    found = [
+        Link(target=m.group(3), text=m.group(2), line=number, col=m.start() + 1, is_image=bool(m.group(1)))
+        for m in _LINK.finditer(masked)
+    ]
+    ref = _REF_DEF.match(masked)
+    if ref:
+        found.append(Link(target=ref.group(2), text=ref.group(1), line=number, col=ref.start(2) + 1, is_image=False))
+    return found

@@ -119,6 +119,12 @@ class LoadResult:
     articles: tuple[Article, ...]
     diagnostics: tuple[Diagnostic, ...] = ()
     files_seen: int = 0
+    display_base: Path | None = None
+    """Diagnostics show paths relative to this folder (None: absolute)."""
+
+    def shown_path(self, article: Article) -> str:
+        """The article's file path as messages show it."""
+        return _shown_path(self.root / article.path, self.display_base)
 
     def by_id(self) -> dict[str, Article]:
         return {article.id: article for article in self.articles}
@@ -172,7 +178,13 @@ def load_articles(root: Path | str, *, display_root: Path | None = None) -> Load
         diagnostics.extend(problems)
         if article is not None:
             articles.append(article)
-    return LoadResult(root=root, articles=tuple(articles), diagnostics=tuple(diagnostics), files_seen=len(files))
+    return LoadResult(
+        root=root,
+        articles=tuple(articles),
+        diagnostics=tuple(diagnostics),
+        files_seen=len(files),
+        display_base=shown_base,
+    )
 
 
 def _default_display_root(root: Path) -> Path | None:

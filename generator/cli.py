@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import importlib
+import json
+import logging
 import sys
+from pathlib import Path
 
 import click
 
 from generator import __version__
+from generator.build import build_site
+from generator.check import check_project
 from generator.errors import KBError
+from generator.project import find_project
 
 # Engines register their commands here; each module exposes COMMANDS, a list of click commands.
 ENGINE_COMMAND_MODULES = ("search.cli", "gaps.cli", "gaps.stale_cli")
@@ -29,6 +35,85 @@ class KBGroup(click.Group):
 @click.version_option(__version__, prog_name="kb")
 def main() -> None:
     """supportkb: build, search and improve a docs-as-code help center."""
+
+
+kb_option = click.option(
+    "--kb",
+    "kb_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="A folder of Markdown articles (with or without front matter) instead of the project's kb/.",
+)
+config_option = click.option(
+    "-f",
+    "--config-file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The project's mkdocs.yml (default: found upward from the current folder).",
+)
+
+
+@main.command()
+@kb_option
+@config_option
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def check(kb_dir: Path | None, config_file: Path | None, strict: bool, output_format: str) -> None:
+    """Validate every article; print path:line:col findings and exit 1 on any error."""
+    report = check_project(find_project(kb=kb_dir, config_file=config_file), strict=strict)
+    if output_format == "json":
+        click.echo(json.dumps(report.as_json(), indent=2, ensure_ascii=False))
+    else:
+        for finding in report.findings:
+            click.echo(finding.format())
+        click.echo(report.summary(), err=True)
+    if report.errors:
+        sys.exit(1)
+
+
+@main.command()
+@config_option
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("-d", "--site-dir", type=click.Path(path_type=Path, file_okay=False), help="Write the site here instead of site_dir.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors.")
+def build(config_file: Path | None, strict: bool, site_dir: Path | None, quiet: bool) -> None:
+    """Build the help center site (atomically: a failed build leaves the old site untouched)."""
+    project = find_project(config_file=config_file)
+    assert project.config_file is not None
+    _log_mkdocs_to_terminal(logging.WARNING if quiet else logging.INFO)
+    result = build_site(project.config_file, strict=strict, site_dir=site_dir)
+    click.echo(f"Built {result.pages} pages into {result.site_dir} in {result.seconds:.1f} s", err=True)
+
+
+@main.command()
+@config_option
+@click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True, metavar="IP:PORT")
+def serve(config_file: Path | None, dev_addr: str) -> None:
+    """Preview the site with live reload while you write."""
+    from generator.preview import serve_preview
+
+    project = find_project(config_file=config_file)
+    assert project.config_file is not None
+    _log_mkdocs_to_terminal(logging.INFO)
+    serve_preview(project.config_file, dev_addr=dev_addr)
+
+
+class _CurrentStderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever sys.stderr is now (test runners swap it between commands)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.stream = sys.stderr
+        super().emit(record)
+
+
+def _log_mkdocs_to_terminal(level: int) -> None:
+    """MkDocs logs through 'mkdocs'; show its messages as its own CLI would."""
+    logger = logging.getLogger("mkdocs")
+    if not any(getattr(h, "_supportkb", False) for h in logger.handlers):
+        handler = _CurrentStderrHandler()
+        handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+        handler._supportkb = True  # type: ignore[attr-defined]
+        logger.addHandler(handler)
+    logger.setLevel(level)
+    logger.propagate = False
 
 
 def _register_engine_commands() -> None:

@@ -45,6 +45,9 @@ class ConfigError(KBError):
 class BuildFailed(KBError):
     """The site could not be built; the previous site/ is untouched."""
 
+    details: str = ""
+    """What MkDocs and the plugin reported (already shown on the terminal by `kb build`)."""
+
 
 @dataclass(frozen=True)
 class Diagnostic:

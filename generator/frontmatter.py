@@ -8,9 +8,16 @@ from typing import Any
 import yaml
 
 try:  # libyaml is several times faster on large knowledge bases
-    _BaseLoader: type = yaml.CSafeLoader
+    _FastSafeLoader: type = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - depends on how PyYAML was built
-    _BaseLoader = yaml.SafeLoader
+    _FastSafeLoader = yaml.SafeLoader
+
+
+class _BaseLoader(_FastSafeLoader):  # type: ignore[misc, valid-type]
+    """Safe loader that keeps dates as text, so a bad date is a finding, not a crash."""
+
+
+_BaseLoader.add_constructor("tag:yaml.org,2002:timestamp", _BaseLoader.construct_yaml_str)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,52 @@
+# supportkb: every setup step lives here so a fresh Debian machine with Python can run it all.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+ADDR ?= 127.0.0.1:8000
+
+.PHONY: setup run build check test browser eval bench clean
+
+$(BIN)/kb: pyproject.toml
+	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \
+	  echo "python3-venv is missing; installing it (needs root)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv && $(PYTHON) -m venv $(VENV); }
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	@touch $(BIN)/kb
+
+setup: $(BIN)/kb
+
+## Build the sample help center and serve it on 127.0.0.1 (the main job).
+run: setup
+	$(BIN)/kb build
+	$(BIN)/kb serve --dev-addr $(ADDR)
+
+build: setup
+	$(BIN)/kb build
+
+check: setup
+	$(BIN)/kb check
+
+## Headless Chromium for the browser tests (Debian's package; Playwright drives it).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing Debian's chromium for the browser tests (needs root)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core; }
+
+## Set up and run the whole test suite.
+test: setup browser
+	$(BIN)/python -m pytest -q
+
+eval: setup
+	$(BIN)/python benchmarks/eval_search.py
+	$(BIN)/python benchmarks/eval_gaps.py
+	$(BIN)/python benchmarks/eval_staleness.py
+
+bench: setup
+	$(BIN)/python benchmarks/bench_build.py
+	$(BIN)/python benchmarks/bench_search.py
+	$(BIN)/python benchmarks/bench_gaps.py
+	$(BIN)/python benchmarks/bench_staleness.py
+
+clean:
+	rm -rf site .site.tmp-* .site.old-* .kb-cache

@@ -1,15 +1,22 @@
-"""`kb check`: load and validate a project's articles, as one report."""
+"""`kb check`: load and validate a project's articles, apply the writer rules, as one report."""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from generator.articles import load_articles
 from generator.categories import load_categories
 from generator.errors import Diagnostic
-from generator.project import Project
+from generator.lint import DISABLED, LintConfig, lint_kb, read_lint_config
+from generator.project import Project, read_mkdocs_config
 from generator.validate import validate_kb
+
+ReportFormat = Literal["text", "json", "github"]
+FORMATS: tuple[str, ...] = ("text", "json", "github")
+CACHE_DIR_NAME = ".kb-cache"
 
 
 @dataclass(frozen=True)
@@ -42,9 +49,82 @@ class CheckReport:
         }
 
 
-def check_project(project: Project, *, strict: bool = False) -> CheckReport:
-    """Validate every article of the project, the way every build does."""
+def lint_config_for(project: Project) -> LintConfig:
+    """The writer rules' settings from the project's mkdocs.yml (off for a bare --kb folder)."""
+    if project.config_file is None:
+        return DISABLED
+    return read_lint_config(read_mkdocs_config(project.config_file), config_file=project.config_file)
+
+
+def check_project(
+    project: Project,
+    *,
+    strict: bool = False,
+    external: bool = False,
+    rules: LintConfig | None = None,
+    today: dt.date | None = None,
+) -> CheckReport:
+    """Validate every article the way every build does, then apply the writer rules.
+
+    external: also check http(s) links (cached in .kb-cache/ beside mkdocs.yml).
+    rules: writer-rule settings; None reads them from the project's mkdocs.yml.
+    strict: warnings become errors.
+    """
+    rules = lint_config_for(project) if rules is None else rules
     loaded = load_articles(project.articles_dir)
     categories = load_categories(project.categories_file)
-    findings = validate_kb(loaded, categories, strict=strict)
+    findings = validate_kb(loaded, categories) + lint_kb(loaded, categories, rules, today=today)
+    if external:
+        from generator.linkcheck import LinkCheckSettings, check_urls, external_urls, link_findings
+
+        settings = LinkCheckSettings(
+            timeout=rules.external_timeout,
+            concurrency=rules.external_concurrency,
+            budget=rules.external_budget,
+            cache_hours=rules.external_cache_hours,
+        )
+        cache_file = project.root / CACHE_DIR_NAME / "external-links.json"
+        statuses = check_urls(external_urls(loaded), settings=settings, cache_file=cache_file)
+        findings += [f for f in link_findings(loaded, statuses) if f.code not in rules.disabled]
+        severities = dict(rules.severities)
+        findings = [_with_severity(f, severities[f.code]) if f.code in severities else f for f in findings]
+    if strict:
+        findings = [_with_severity(f, "error") for f in findings]
+    findings.sort(key=lambda d: (d.path, d.line, d.col, d.message))
     return CheckReport(articles=len(loaded.articles), files=loaded.files_seen, findings=tuple(findings))
+
+
+def _with_severity(finding: Diagnostic, severity: str) -> Diagnostic:
+    return Diagnostic(finding.path, finding.line, finding.col, severity, finding.message, finding.hint, finding.code)  # type: ignore[arg-type]
+
+
+def format_report(report: CheckReport, output_format: str = "text") -> str:
+    """The findings as `kb check` prints them: text lines, a JSON document, or GitHub annotations."""
+    if output_format == "json":
+        return json.dumps(report.as_json(), indent=2, ensure_ascii=False) + "\n"
+    if output_format == "github":
+        return "".join(_github_annotation(f) + "\n" for f in report.findings)
+    if output_format == "text":
+        return "".join(f.format() + "\n" for f in report.findings)
+    raise ValueError(f"unknown report format {output_format!r}")
+
+
+def _github_annotation(finding: Diagnostic) -> str:
+    """A GitHub Actions workflow command, shown on the pull request's changed line."""
+    message = finding.message + (f" ({finding.hint})" if finding.hint else "")
+    properties = {
+        "file": finding.path,
+        "line": str(finding.line),
+        "col": str(finding.col),
+        "title": f"kb check: {finding.code}" if finding.code else "kb check",
+    }
+    joined = ",".join(f"{key}={_escape_property(value)}" for key, value in properties.items())
+    return f"::{finding.severity} {joined}::{_escape_data(message)}"
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import json
 import logging
 import sys
 from pathlib import Path
@@ -12,7 +11,7 @@ import click
 
 from generator import __version__
 from generator.build import build_site
-from generator.check import check_project
+from generator.check import check_project, format_report
 from generator.errors import KBError
 from generator.project import find_project
 
@@ -55,15 +54,20 @@ config_option = click.option(
 @kb_option
 @config_option
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def check(kb_dir: Path | None, config_file: Path | None, strict: bool, output_format: str) -> None:
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "github"]),
+    default="text",
+    show_default=True,
+    help="github: annotations on the pull request's lines.",
+)
+@click.option("--external", is_flag=True, help="Also check http(s) links (bounded, cached in .kb-cache/).")
+def check(kb_dir: Path | None, config_file: Path | None, strict: bool, output_format: str, external: bool) -> None:
     """Validate every article; print path:line:col findings and exit 1 on any error."""
-    report = check_project(find_project(kb=kb_dir, config_file=config_file), strict=strict)
-    if output_format == "json":
-        click.echo(json.dumps(report.as_json(), indent=2, ensure_ascii=False))
-    else:
-        for finding in report.findings:
-            click.echo(finding.format())
+    report = check_project(find_project(kb=kb_dir, config_file=config_file), strict=strict, external=external)
+    click.echo(format_report(report, output_format), nl=False)
+    if output_format != "json":
         click.echo(report.summary(), err=True)
     if report.errors:
         sys.exit(1)

@@ -1,0 +1,27 @@
+"""`kb import`: articles exported from a hosted help center, converted into kb/ Markdown."""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+from generator.errors import KBError
+from generator.importers.model import SourceExport
+
+VENDORS: dict[str, str] = {
+    "zendesk": "generator.importers.zendesk_guide",
+    "intercom": "generator.importers.intercom",
+    "freshdesk": "generator.importers.freshdesk",
+    "confluence": "generator.importers.confluence",
+}
+"""`kb import` source name -> the module whose read_export reads that vendor's export."""
+
+
+def read_export(vendor: str, source: Path) -> SourceExport:
+    """Read one vendor's export folder (or file) into categories and articles."""
+    if vendor not in VENDORS:
+        raise KBError(f"unknown source {vendor!r}", hint=f"choose one of: {', '.join(VENDORS)}")
+    if not source.exists():
+        raise KBError(f"export not found: {source}", hint="pass the folder (or JSON file) the help desk exported")
+    module = importlib.import_module(VENDORS[vendor])
+    return module.read_export(source)

@@ -1,0 +1,111 @@
+"""Intercom Articles: the API's JSON of articles and help-center collections.
+
+An export folder holds what `GET /articles` and `GET /help_center/collections` returned
+(`{"type": "list", "data": [...]}`, pages as articles-2.json...), optionally internal_articles.json,
+admins.json and the images as files (e.g. downloaded from downloads.intercomcdn.com, same path).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from generator.importers.exportfiles import ExportError, load_records, owner_handle, text_of
+from generator.importers.model import (
+    SourceArticle,
+    SourceCategory,
+    SourceExport,
+    parse_timestamp,
+    url_path,
+)
+
+_ARTICLE_URL = re.compile(r"(?:^|/)articles/(\d+)")
+
+
+def article_key_for_url(url: str) -> str | None:
+    match = _ARTICLE_URL.search(url_path(url) if "://" in url else url.lstrip("/"))
+    return match.group(1) if match else None
+
+
+def read_export(source: Path) -> SourceExport:
+    """Read an Intercom articles export folder (or one articles JSON file)."""
+    public = load_records(source, "articles", "data", "articles")
+    internal = load_records(source, "internal_articles", "data", "internal_articles") if source.is_dir() else []
+    if not public and not internal:
+        raise ExportError(
+            "no Intercom articles found",
+            path=source,
+            hint="pass the folder holding articles.json (the Articles API's answer: {\"type\": \"list\", \"data\": [...]})",
+        )
+    collections = {str(c.get("id")): c for c in (load_records(source, "collections", "data", "collections") if source.is_dir() else [])}
+    admins = {str(a.get("id")): a for a in (load_records(source, "admins", "admins", "data") if source.is_dir() else [])}
+    notes: list[str] = []
+
+    def top_collection(collection_id: str) -> tuple[str | None, str]:
+        """(category key, section title): the top-level collection, and the sub-collection if any."""
+        chain: list[str] = []
+        current = collection_id
+        while current in collections and current not in chain:
+            chain.append(current)
+            parent = collections[current].get("parent_id")
+            current = str(parent) if parent is not None else ""
+        if not chain:
+            return None, ""
+        section = text_of(collections[chain[-2]].get("name")) if len(chain) > 1 else ""
+        return chain[-1], section
+
+    converted: list[SourceArticle] = []
+    seen: set[str] = set()
+    for record, is_internal in [(r, False) for r in public] + [(r, True) for r in internal]:
+        key = text_of(record.get("id"))
+        title = text_of(record.get("title"))
+        if not key or not title or key in seen:
+            if key not in seen:
+                notes.append(f"skipped an article without {'an id' if not key else 'a title'} (id {key or '?'})")
+            continue
+        seen.add(key)
+        parent_id = record.get("parent_id")
+        if parent_id is None and record.get("parent_ids"):
+            parent_id = record["parent_ids"][-1]
+        category_key, section = top_collection(str(parent_id)) if parent_id is not None else (None, "")
+        if is_internal:
+            audience, restriction = "internal", "an internal article in Intercom"
+        elif record.get("state") == "draft":
+            audience, restriction = "internal", "a draft in Intercom"
+        else:
+            audience, restriction = "public", ""
+        author = admins.get(str(record.get("author_id")), {})
+        url = str(record.get("url") or "")
+        old_urls = [url_path(url)] if url else []
+        if old_urls and re.search(r"/articles/\d+-", "/" + old_urls[0]):
+            old_urls.append(re.sub(r"(articles/\d+)-.*$", r"\1", old_urls[0]))
+        converted.append(
+            SourceArticle(
+                key=key,
+                title=title,
+                html=str(record.get("body") or ""),
+                category_key=category_key,
+                section=section,
+                audience=audience,  # type: ignore[arg-type]
+                restriction=restriction,
+                summary=text_of(record.get("description")),
+                owner=owner_handle(text_of(author.get("name")), text_of(author.get("email"))),
+                updated=parse_timestamp(record.get("updated_at")),
+                old_urls=tuple(dict.fromkeys(old_urls)),
+                locale=str(record.get("default_locale") or ""),
+            )
+        )
+    top_keys = {k for k, c in collections.items() if c.get("parent_id") is None}
+    return SourceExport(
+        vendor="intercom",
+        vendor_title="Intercom Articles",
+        categories=tuple(
+            SourceCategory(key=k, title=text_of(collections[k].get("name")) or f"Collection {k}", description=text_of(collections[k].get("description")), position=int(collections[k].get("order") or 0))
+            for k in collections
+            if k in top_keys
+        ),
+        articles=tuple(converted),
+        files_root=source if source.is_dir() else source.parent,
+        article_key_for_url=article_key_for_url,
+        notes=tuple(dict.fromkeys(notes)),
+    )

@@ -1,0 +1,90 @@
+"""What every help-desk reader produces: categories and articles, independent of the vendor."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.articles import Audience
+
+
+@dataclass(frozen=True)
+class SourceCategory:
+    """A category (Zendesk category, Intercom collection, Freshdesk category, Confluence top page)."""
+
+    key: str
+    """The vendor's id, as text."""
+    title: str
+    description: str = ""
+    position: int = 0
+
+
+@dataclass(frozen=True)
+class SourceArticle:
+    """One article as the export has it; body is the vendor's HTML."""
+
+    key: str
+    """The vendor's id, as text; becomes the article's `id` (its short link)."""
+    title: str
+    html: str
+    category_key: str | None = None
+    section: str = ""
+    """Title of the section/folder/sub-collection inside the category; becomes a sub-folder."""
+    audience: Audience = "public"
+    restriction: str = ""
+    """Why the article is internal ('draft', 'visible to agents only'...), shown in the report."""
+    summary: str = ""
+    tags: tuple[str, ...] = ()
+    owner: str = ""
+    updated: dt.date | None = None
+    old_urls: tuple[str, ...] = ()
+    """Site-relative paths of the article on the old help center (redirects)."""
+    locale: str = ""
+
+
+@dataclass(frozen=True)
+class SourceExport:
+    """Everything one export holds."""
+
+    vendor: str
+    """Short name used in ids of state and image folders: zendesk, intercom, freshdesk, confluence."""
+    vendor_title: str
+    categories: tuple[SourceCategory, ...]
+    articles: tuple[SourceArticle, ...]
+    files_root: Path
+    """Folder whose files images and attachments are looked up in (the export's folder)."""
+    article_key_for_url: Callable[[str], str | None]
+    """The vendor id of the article an old link points to, or None."""
+    notes: tuple[str, ...] = ()
+    """Problems met while reading the export (records skipped and why)."""
+    audience_known: bool = True
+    """False when the export carries no visibility (Confluence): 'auto' then means internal."""
+
+
+_PATH_OF_URL = re.compile(r"^[a-z][a-z0-9+.-]*://[^/]+/?", re.IGNORECASE)
+
+
+def url_path(url: str) -> str:
+    """'https://help.acme.com/hc/en-us/articles/1-x?y#z' -> 'hc/en-us/articles/1-x'."""
+    path = _PATH_OF_URL.sub("", url.strip()).split("#", 1)[0].split("?", 1)[0]
+    return path.strip("/")
+
+
+def parse_timestamp(value: object) -> dt.date | None:
+    """A date from ISO 8601 text or Unix seconds; None if absent or unreadable."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return dt.datetime.fromtimestamp(value, tz=dt.timezone.utc).date()
+    text = str(value).strip()
+    try:
+        return dt.datetime.fromisoformat(text.replace("Z", "+00:00")).date()
+    except ValueError:
+        pass
+    try:
+        return dt.date.fromisoformat(text[:10])
+    except ValueError:
+        return None

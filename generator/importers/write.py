@@ -1,0 +1,409 @@
+"""Write an export into kb/: articles with full front matter, images, categories, and import state.
+
+Re-running an import updates only what changed: kb/import-state.json remembers, per vendor id, the
+file each article went to and what was written. A file edited here since is not overwritten unless
+the export changed too and --overwrite is given.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import posixpath
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any, Literal
+
+from generator.articles import load_articles
+from generator.categories import Category, load_categories
+from generator.errors import KBError
+from generator.importers.convert import first_sentence, heading_anchor_map, html_to_markdown
+from generator.importers.model import SourceArticle, SourceExport, url_path
+from generator.new_article import slug_for_title
+from generator.project import Project
+
+STATE_FILE_NAME = "import-state.json"
+_STATE_VERSION = 1
+AudienceMode = Literal["auto", "public", "internal"]
+ImportStatus = Literal["created", "updated", "unchanged", "kept-local-edits", "conflict", "skipped"]
+GENERAL_CATEGORY = ("general", "General")
+"""Where articles the export puts in no category go."""
+
+
+@dataclass(frozen=True)
+class ImportedArticle:
+    """What happened to one article of the export."""
+
+    key: str
+    title: str
+    path: str
+    """Project-relative path of the article file."""
+    status: ImportStatus
+    audience: str
+    restriction: str = ""
+    """Why it is internal, when it is."""
+    problems: tuple[str, ...] = ()
+    """What could not be converted as it was."""
+    reason: str = ""
+    """Why it was not written (conflict, skipped)."""
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """The outcome of one `kb import`."""
+
+    vendor_title: str
+    source: str
+    articles: tuple[ImportedArticle, ...]
+    categories_added: tuple[str, ...] = ()
+    files_copied: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+    dry_run: bool = False
+
+    def count(self, status: str) -> int:
+        return sum(1 for a in self.articles if a.status == status)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "vendor": self.vendor_title,
+            "dry_run": self.dry_run,
+            "counts": {s: self.count(s) for s in ("created", "updated", "unchanged", "kept-local-edits", "conflict", "skipped")},
+            "categories_added": list(self.categories_added),
+            "files_copied": list(self.files_copied),
+            "notes": list(self.notes),
+            "articles": [
+                {"id": a.key, "title": a.title, "path": a.path, "status": a.status, "audience": a.audience, "restriction": a.restriction, "problems": list(a.problems), "reason": a.reason}
+                for a in self.articles
+            ],
+        }
+
+
+@dataclass
+class _Plan:
+    """Mutable bookkeeping while one import is computed."""
+
+    project: Project
+    export: SourceExport
+    files: _ExportFiles
+    article_paths: dict[str, PurePosixPath] = field(default_factory=dict)
+    """Vendor id -> path relative to the articles folder."""
+    anchors: dict[str, dict[str, str]] = field(default_factory=dict)
+    copies: dict[PurePosixPath, Path] = field(default_factory=dict)
+    """Asset path relative to the articles folder -> export file."""
+
+
+def import_export(
+    project: Project,
+    export: SourceExport,
+    *,
+    audience: AudienceMode = "auto",
+    owner: str | None = None,
+    overwrite: bool = False,
+    dry_run: bool = False,
+    source_label: str = "",
+) -> ImportReport:
+    """Convert an export's articles into the project's kb/; see the module docstring for re-runs."""
+    loaded = load_articles(project.articles_dir)
+    existing_categories = load_categories(project.categories_file)
+    state_file = project.kb_dir / STATE_FILE_NAME
+    state = _read_state(state_file)
+    vendor_state = state.setdefault(export.vendor, {"categories": {}, "articles": {}})
+    known = vendor_state.setdefault("articles", {})
+    notes = list(export.notes)
+
+    category_ids, new_categories = _map_categories(export, existing_categories, vendor_state.setdefault("categories", {}))
+    by_id = {a.id: a for a in loaded.articles}
+    plan = _Plan(project=project, export=export, files=_ExportFiles(export.files_root))
+    taken = {str(a.path) for a in loaded.articles}
+    for article in export.articles:
+        entry = known.get(article.key)
+        if entry and (project.articles_dir / entry["path"]).is_file():
+            path = PurePosixPath(entry["path"])
+        elif article.key in by_id:
+            path = by_id[article.key].path
+        else:
+            category = category_ids.get(article.category_key or "", GENERAL_CATEGORY[0])
+            folder = PurePosixPath(category) / (slug_for_title(article.section) if article.section else "")
+            path = _free_path(folder, slug_for_title(article.title) or article.key, taken)
+        taken.add(str(path))
+        plan.article_paths[article.key] = path
+        plan.anchors[article.key] = heading_anchor_map(article.html)
+
+    results: list[ImportedArticle] = []
+    writes: list[tuple[Path, str]] = []
+    for article in export.articles:
+        path = plan.article_paths[article.key]
+        text, problems, is_internal = _article_text(article, plan, category_ids, audience=audience, owner=owner)
+        target = project.articles_dir / path
+        digest = _sha256(text)
+        status, reason = _decide(target, digest, known.get(article.key), article.key in by_id, overwrite=overwrite)
+        if status in ("created", "updated"):
+            writes.append((target, text))
+            known[article.key] = {"path": str(path), "sha256": digest}
+        elif status == "unchanged":
+            known[article.key] = {"path": str(path), "sha256": digest}
+        results.append(
+            ImportedArticle(
+                key=article.key,
+                title=article.title,
+                path=_shown(target),
+                status=status,
+                audience="internal" if is_internal else "public",
+                restriction=_restriction(article, export, audience) if is_internal else "",
+                problems=problems,
+                reason=reason,
+            )
+        )
+    for key, entry in known.items():
+        if key not in plan.article_paths:
+            notes.append(f"{entry.get('path')} (id {key}) is no longer in the export; it was left as it is")
+
+    copied: list[str] = []
+    if not dry_run:
+        for target, text in writes:
+            _write_atomic(target, text)
+        for relative, source in sorted(plan.copies.items()):
+            destination = project.articles_dir / relative
+            if not destination.exists() or destination.read_bytes() != source.read_bytes():
+                destination.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(source, destination)
+                copied.append(_shown(destination))
+        if new_categories:
+            _append_categories(project.categories_file, new_categories, export.vendor_title)
+        _write_atomic(state_file, json.dumps(state, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
+    else:
+        copied = [_shown(project.articles_dir / r) for r in sorted(plan.copies)]
+    return ImportReport(
+        vendor_title=export.vendor_title,
+        source=source_label or str(export.files_root),
+        articles=tuple(results),
+        categories_added=tuple(f"{cid}: {title}" for cid, title, _ in new_categories),
+        files_copied=tuple(copied),
+        notes=tuple(dict.fromkeys(notes)),
+        dry_run=dry_run,
+    )
+
+
+def _decide(target: Path, digest: str, entry: dict[str, str] | None, id_exists: bool, *, overwrite: bool) -> tuple[ImportStatus, str]:
+    """What to do with one article, given what is on disk and what the last import wrote."""
+    if not target.exists():
+        if entry is not None and not overwrite:
+            return "skipped", "deleted here since the last import (pass --overwrite to bring it back)"
+        return "created", ""
+    current = _sha256(target.read_text(encoding="utf-8", errors="replace"))
+    if current == digest:
+        return "unchanged", ""
+    if entry is not None and current == entry.get("sha256"):
+        return "updated", ""  # Nobody edited our last version: take the export's new one.
+    if entry is not None and digest == entry.get("sha256"):
+        return "kept-local-edits", ""  # Edited here; the export has nothing new.
+    if overwrite:
+        return "updated", ""
+    if entry is None and id_exists:
+        return "conflict", "an article with this id already exists and differs (pass --overwrite to replace it)"
+    return "conflict", "changed both here and in the export (pass --overwrite to take the export's version)"
+
+
+def _restriction(article: SourceArticle, export: SourceExport, audience: AudienceMode) -> str:
+    if article.restriction:
+        return article.restriction
+    if audience == "internal":
+        return "kb import --audience internal"
+    if not export.audience_known:
+        return f"{export.vendor_title} exports carry no permissions (pass --audience public to publish)"
+    return ""
+
+
+def _map_categories(
+    export: SourceExport, existing: tuple[Category, ...], remembered: dict[str, str]
+) -> tuple[dict[str, str], list[tuple[str, str, str]]]:
+    """Vendor category key -> category id; and the (id, title, description) to add to categories.yml."""
+    used = {a.category_key for a in export.articles}
+    by_title = {c.title.casefold(): c.id for c in existing}
+    ids = {c.id for c in existing}
+    mapping: dict[str, str] = {}
+    added: list[tuple[str, str, str]] = []
+    for category in export.categories:
+        if category.key not in used:
+            continue
+        found = remembered.get(category.key)
+        if found not in ids:
+            found = by_title.get(category.title.casefold())
+        if found is None:
+            found = slug_for_title(category.title) or f"category-{category.key}"
+            if found not in ids:  # An existing category with the same id is the same subject.
+                added.append((found, category.title, category.description))
+                ids.add(found)
+        mapping[category.key] = found
+        remembered[category.key] = found
+    if None in used or any(a.category_key not in mapping for a in export.articles):
+        general_id, general_title = GENERAL_CATEGORY
+        if general_id not in ids:
+            added.append((general_id, general_title, "Articles imported without a category."))
+            ids.add(general_id)
+    return mapping, added
+
+
+def _free_path(folder: PurePosixPath, slug: str, taken: set[str]) -> PurePosixPath:
+    candidate = folder / f"{slug}.md"
+    number = 2
+    while str(candidate) in taken:
+        candidate = folder / f"{slug}-{number}.md"
+        number += 1
+    return candidate
+
+
+def _article_text(
+    article: SourceArticle, plan: _Plan, category_ids: dict[str, str], *, audience: AudienceMode, owner: str | None
+) -> tuple[str, tuple[str, ...], bool]:
+    """The article file's text, what could not be converted, and whether it is internal."""
+    path = plan.article_paths[article.key]
+    here = str(path.parent)
+
+    def relative(target: PurePosixPath | str) -> str:
+        return posixpath.relpath(str(target), here)
+
+    def rewrite_link(href: str) -> str | None:
+        key = plan.export.article_key_for_url(href)
+        if key is not None and key in plan.article_paths:
+            target = relative(plan.article_paths[key])
+            anchor = href.split("#", 1)[1] if "#" in href else ""
+            new_anchor = plan.anchors.get(key, {}).get(anchor)
+            return f"{target}#{new_anchor}" if new_anchor else target
+        if href.startswith(("mailto:", "tel:", "#")):
+            return None
+        is_relative = "://" not in href and not href.startswith("//")
+        if is_relative or "attachment" in href.lower():
+            found = plan.files.find(href, pages=False)
+            if found is not None:
+                return relative(_asset_path(plan, article, found))
+        return "" if is_relative else None  # A relative link to a page outside the export leads nowhere.
+
+    def rewrite_image(src: str) -> str | None:
+        found = plan.files.find(src, pages=False)
+        return relative(_asset_path(plan, article, found)) if found is not None else None
+
+    converted = html_to_markdown(article.html, rewrite_image=rewrite_image, rewrite_link=rewrite_link)
+    is_internal = audience == "internal" or article.audience == "internal" or (audience == "auto" and not plan.export.audience_known)
+    summary = article.summary or first_sentence(converted.markdown)
+    category = category_ids.get(article.category_key or "", GENERAL_CATEGORY[0])
+    fields = [
+        f"id: {_q(article.key)}",
+        f"title: {_q(article.title)}",
+        f"summary: {_q(summary)}",
+        f"category: {_q(category)}",
+        f"tags: [{', '.join(_q(t) for t in article.tags)}]",
+        f"audience: {'internal' if is_internal else 'public'}",
+        f"owner: {_q(owner if owner is not None else article.owner)}",
+    ]
+    if article.updated is not None:
+        fields.append(f"reviewed: {article.updated.isoformat()}  # last edited in {plan.export.vendor_title}")
+    if article.old_urls:
+        fields.append(f"redirect_from: [{', '.join(_q(u) for u in article.old_urls)}]")
+    body = converted.markdown or ""
+    problems = list(converted.problems)
+    if not body.strip():
+        problems.append("the article has no text")
+    text = "---\n" + "\n".join(fields) + "\n---\n\n" + f"# {article.title}\n\n" + body
+    return text, tuple(problems), is_internal
+
+
+def _asset_path(plan: _Plan, article: SourceArticle, source: Path) -> PurePosixPath:
+    """Where an export file goes: images/<vendor>/<article id>/<file name>."""
+    name = slug_for_title(source.stem) or "file"
+    target = PurePosixPath("images") / plan.export.vendor / article.key / f"{name}{source.suffix.lower()}"
+    number = 2
+    while target in plan.copies and plan.copies[target] != source:
+        target = target.with_name(f"{name}-{number}{source.suffix.lower()}")
+        number += 1
+    plan.copies[target] = source
+    return target
+
+
+class _ExportFiles:
+    """The export's files, found by the tail of an old URL's path (no network, ever)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._by_suffix: dict[str, Path | None] = {}
+        for path in sorted(root.rglob("*")) if root.is_dir() else []:
+            if not path.is_file() or path.suffix.lower() == ".json":
+                continue
+            parts = path.relative_to(root).as_posix().lower().split("/")
+            for start in range(len(parts)):
+                suffix = "/".join(parts[start:])
+                self._add(suffix, path)
+                if start < len(parts) - 1:
+                    self._add("/".join(parts[start:-1]), path)  # URLs that end at the attachment's folder
+
+    def _add(self, suffix: str, path: Path) -> None:
+        if suffix in self._by_suffix and self._by_suffix[suffix] != path:
+            self._by_suffix[suffix] = None  # Ambiguous: two files end this way.
+        else:
+            self._by_suffix[suffix] = path
+
+    def find(self, url: str, *, pages: bool) -> Path | None:
+        from urllib.parse import unquote
+
+        path = unquote(url_path(url) if "://" in url else url.split("#", 1)[0].split("?", 1)[0]).lstrip("./").lower()
+        parts = [p for p in path.split("/") if p and p != ".."]
+        for start in range(len(parts)):
+            found = self._by_suffix.get("/".join(parts[start:]))
+            if found is not None and (pages or found.suffix.lower() not in (".html", ".htm")):
+                return found
+        return None
+
+
+def _append_categories(path: Path, categories: list[tuple[str, str, str]], vendor_title: str) -> None:
+    """Add categories at the end of categories.yml, keeping its comments and order."""
+    import yaml
+
+    existing = path.read_text(encoding="utf-8") if path.exists() else ""
+    entries = {cid: {"title": title, **({"description": description} if description else {})} for cid, title, description in categories}
+    block = f"# Added by kb import from {vendor_title}.\n" + yaml.safe_dump(entries, sort_keys=False, allow_unicode=True, width=100)
+    separator = "" if not existing or existing.endswith("\n\n") else ("\n" if existing.endswith("\n") else "\n\n")
+    _write_atomic(path, existing + separator + block)
+
+
+def _read_state(path: Path) -> dict[str, Any]:
+    if not path.exists():
+        return {"version": _STATE_VERSION}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise KBError(f"cannot read the import state: {exc}", path=path, hint="restore it from git, or delete it to match articles by id") from exc
+    if not isinstance(data, dict) or data.get("version") != _STATE_VERSION:
+        raise KBError("unknown import state format", path=path, hint="restore it from git, or delete it to match articles by id")
+    return data
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.chmod(temp, 0o644)
+        os.replace(temp, path)
+    except OSError as exc:
+        raise KBError(f"cannot write {path}: {exc.strerror or exc}", hint="check the folder's permissions") from exc
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _q(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _shown(path: Path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return str(path)
+

@@ -1,0 +1,130 @@
+"""The writers' commands: kb init, kb new, kb stats, kb import (thin over the library)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+_CONFIG_HELP = "The project's mkdocs.yml (default: found upward from the current folder)."
+_KB_HELP = "A folder of Markdown articles instead of the project's kb/."
+
+
+@click.command()
+@click.argument("directory", type=click.Path(path_type=Path, file_okay=False), default=".")
+@click.option("--name", "site_name", help="The site's name (default: from the folder name, e.g. 'Acme Help Center').")
+@click.option("--ci", type=click.Choice(["github", "gitlab", "both", "none"]), default="github", show_default=True, help="Which CI configuration to write.")
+@click.option("--force", is_flag=True, help="Write into a non-empty folder: add missing files, keep every existing one as it is.")
+def init(directory: Path, site_name: str | None, ci: str, force: bool) -> None:
+    """Create a new help center in DIRECTORY that builds with no edits."""
+    from generator.scaffold import init_project
+
+    result = init_project(directory, site_name=site_name, ci=ci, force=force)
+    for relative in result.written:
+        click.echo(f"created {directory / relative}")
+    for relative in result.kept:
+        click.echo(f"kept    {directory / relative} (it already existed)")
+    click.echo(
+        f"\nNext:\n  cd {directory}\n  kb serve                 # preview while you write\n"
+        '  kb new "Your first question" --category getting-started\n  kb check && kb build',
+        err=True,
+    )
+
+
+@click.command()
+@click.argument("title")
+@click.option("-c", "--category", help="A category id from kb/categories.yml (also the article's folder).")
+@click.option("--audience", type=click.Choice(["public", "internal"]), default="public", show_default=True)
+@click.option("--summary", default="", help="One sentence shown in search results.")
+@click.option("-t", "--tag", "tags", multiple=True, help="A tag; repeat for more.")
+@click.option("--owner", help="Who keeps the article right (default: from git config user.email/user.name).")
+@click.option("--kb", "kb_dir", type=click.Path(path_type=Path, file_okay=False), help=_KB_HELP)
+@click.option("-f", "--config-file", type=click.Path(path_type=Path, dir_okay=False), help=_CONFIG_HELP)
+def new(title: str, category: str | None, audience: str, summary: str, tags: tuple[str, ...], owner: str | None, kb_dir: Path | None, config_file: Path | None) -> None:
+    """Create an article titled TITLE with complete front matter and print its path."""
+    from generator.new_article import create_article
+    from generator.project import find_project
+
+    project = find_project(kb=kb_dir, config_file=config_file)
+    created = create_article(project, title, category=category, audience=audience, summary=summary, tags=tags, owner=owner)  # type: ignore[arg-type]
+    click.echo(_shown(created.path))
+    if not created.owner:
+        click.echo("note: no owner set (git config user.email is empty); pass --owner or fill it in", err=True)
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
+@click.option("--kb", "kb_dir", type=click.Path(path_type=Path, file_okay=False), help=_KB_HELP)
+@click.option("-f", "--config-file", type=click.Path(path_type=Path, dir_okay=False), help=_CONFIG_HELP)
+def stats(as_json: bool, kb_dir: Path | None, config_file: Path | None) -> None:
+    """Count articles by category, audience, owner and review status."""
+    from generator.articles import load_articles
+    from generator.categories import load_categories
+    from generator.check import lint_config_for
+    from generator.project import find_project
+    from generator.stats import compute_stats, format_stats
+
+    project = find_project(kb=kb_dir, config_file=config_file)
+    result = compute_stats(
+        load_articles(project.articles_dir),
+        load_categories(project.categories_file),
+        default_review_every_days=lint_config_for(project).review_every_days,
+    )
+    if as_json:
+        click.echo(json.dumps(result.as_json(), indent=2, ensure_ascii=False))
+    else:
+        click.echo(format_stats(result), nl=False)
+
+
+@click.command("import")
+@click.argument("source", type=click.Choice(["zendesk", "intercom", "freshdesk", "confluence"]))
+@click.argument("export", type=click.Path(path_type=Path, exists=True))
+@click.option(
+    "--audience",
+    type=click.Choice(["auto", "public", "internal"]),
+    default="auto",
+    show_default=True,
+    help="auto: as the export says (Confluence: internal); internal: everything internal; "
+    "public: also publish Confluence pages. Drafts and restricted articles always stay internal.",
+)
+@click.option("--owner", help="Owner of every imported article (default: the export's author).")
+@click.option("--overwrite", is_flag=True, help="Replace articles edited here since the last import.")
+@click.option("--dry-run", is_flag=True, help="Report what would change; write nothing.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--kb", "kb_dir", type=click.Path(path_type=Path, file_okay=False), help=_KB_HELP)
+@click.option("-f", "--config-file", type=click.Path(path_type=Path, dir_okay=False), help=_CONFIG_HELP)
+def import_(source: str, export: Path, audience: str, owner: str | None, overwrite: bool, dry_run: bool, output_format: str, kb_dir: Path | None, config_file: Path | None) -> None:
+    """Convert a help desk's export (SOURCE: zendesk, intercom, freshdesk, confluence) into articles.
+
+    EXPORT is the export's folder (or JSON file). Re-running updates changed articles only.
+    """
+    from generator.errors import KBError
+
+    try:
+        import markdownify  # noqa: F401
+    except ImportError as exc:
+        raise KBError("kb import needs the markdownify package", hint="pip install 'markdownify>=0.13'") from exc
+    from generator.importers import read_export
+    from generator.importers.report import format_import_report
+    from generator.importers.write import import_export
+    from generator.project import find_project
+
+    project = find_project(kb=kb_dir, config_file=config_file)
+    report = import_export(project, read_export(source, export), audience=audience, owner=owner, overwrite=overwrite, dry_run=dry_run, source_label=_shown(export))  # type: ignore[arg-type]
+    if output_format == "json":
+        click.echo(json.dumps(report.as_json(), indent=2, ensure_ascii=False))
+    else:
+        click.echo(format_import_report(report), nl=False)
+
+
+def _shown(path: Path) -> str:
+    import os
+
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return str(path)
+
+
+COMMANDS = [init, new, stats, import_]

@@ -19,7 +19,7 @@ KNOWN_KEYS: frozenset[str] = frozenset(
     {
         "title", "id", "summary", "category", "tags", "product_area", "features", "audience",
         "owner", "reviewed", "review_every", "aliases", "related", "redirect_from",
-        "stale_since", "featured",
+        "stale_since", "stale_marked", "featured",
         # Keys MkDocs and Material understand on a page.
         "template", "hide", "icon", "status", "subtitle", "description", "search", "title_prefix",
     }

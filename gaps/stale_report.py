@@ -1,0 +1,239 @@
+"""Render staleness and review-date results as Markdown, JSON, HTML or GitHub annotations."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from gaps.overdue import OverdueArticle
+    from gaps.staleness import StaleArticle, StalenessReport
+
+FORMATS = ("md", "json", "html", "github")
+
+ShownPath = Callable[["StaleArticle | OverdueArticle"], str]
+"""Gives the file path to print for an article (relative to --kb, or to the current folder)."""
+
+
+# --- Release staleness ----------------------------------------------------------------------
+
+
+def stale_as_json(report: StalenessReport, *, release_name: str, shown: ShownPath) -> dict[str, Any]:
+    """The documented JSON contract: {"release", "flagged": [{"path", "title", "score", ...}]}."""
+    return {
+        "release": release_name,
+        "flagged": [
+            {
+                "path": shown(item),
+                "title": item.title,
+                "score": item.score,
+                "reasons": list(item.reasons),
+                "evidence": [{"entry": e.entry, "line": e.line, "text": e.text} for e in item.evidence],
+            }
+            for item in report.flagged
+        ],
+    }
+
+
+def render_stale(
+    report: StalenessReport,
+    output_format: str,
+    *,
+    release_name: str,
+    shown: ShownPath,
+    fail_on: float | None = None,
+) -> str:
+    """The report in one of FORMATS."""
+    if output_format == "json":
+        return json.dumps(stale_as_json(report, release_name=release_name, shown=shown), indent=2, ensure_ascii=False)
+    if output_format == "github":
+        return _stale_github(report, release_name=release_name, shown=shown, fail_on=fail_on)
+    if output_format == "html":
+        return _stale_html(report, release_name=release_name, shown=shown)
+    return _stale_markdown(report, release_name=release_name, shown=shown)
+
+
+def _summary(report: StalenessReport) -> str:
+    entries = len(report.release.entries)
+    return (
+        f"{len(report.flagged)} of {report.articles_checked} articles flagged "
+        f"(score ≥ {report.threshold:.2f}) from {entries} note {'entry' if entries == 1 else 'entries'}."
+    )
+
+
+def _stale_markdown(report: StalenessReport, *, release_name: str, shown: ShownPath) -> str:
+    out = [f"# Articles that may be out of date after {_md(release_name)}", "", _summary(report), ""]
+    if not report.flagged:
+        out.append("No article looks out of date.")
+    for rank, item in enumerate(report.flagged, start=1):
+        path = shown(item)
+        out += [f"## {rank}. {_md(item.title)} — {item.score:.2f}", "", f"`{path}`", ""]
+        out += [f"- {_md(reason)}" for reason in item.reasons]
+        if item.evidence:
+            out += ["", "Evidence:", ""]
+            for evidence in item.evidence:
+                out.append(f"- `{path}:{evidence.line}` {_code(evidence.text)} ← {_md(evidence.entry)}")
+        out.append("")
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _stale_github(
+    report: StalenessReport, *, release_name: str, shown: ShownPath, fail_on: float | None
+) -> str:
+    out: list[str] = []
+    for item in report.flagged:
+        level = "error" if fail_on is not None and item.score >= fail_on else "warning"
+        title = f"May be out of date after {release_name} (score {item.score:.2f})"
+        locations = [(e.line, e.entry) for e in item.evidence] or [(1, "")]
+        seen: set[int] = set()
+        for line, entry in locations:
+            if line in seen:
+                continue
+            seen.add(line)
+            message = "; ".join(item.reasons[:3])
+            if entry:
+                message = f"Release note: {entry}\n{message}"
+            out.append(
+                f"::{level} file={_gh_property(shown(item))},line={line},title={_gh_property(title)}::{_gh_data(message)}"
+            )
+    out.append(_gh_data(_summary(report)))
+    return "\n".join(out) + "\n"
+
+
+def _stale_html(report: StalenessReport, *, release_name: str, shown: ShownPath) -> str:
+    esc = html.escape
+    rows: list[str] = []
+    for rank, item in enumerate(report.flagged, start=1):
+        path = shown(item)
+        reasons = "".join(f"<li>{esc(reason)}</li>" for reason in item.reasons)
+        evidence = "".join(
+            f"<li><code>{esc(path)}:{e.line}</code> <q>{esc(e.text)}</q><br><small>{esc(e.entry)}</small></li>"
+            for e in item.evidence
+        )
+        rows.append(
+            f"<tr><td>{rank}</td><td><strong>{esc(item.title)}</strong><br><code>{esc(path)}</code></td>"
+            f"<td>{item.score:.2f}</td><td><ul>{reasons}</ul></td><td><ul>{evidence}</ul></td></tr>"
+        )
+    body = (
+        "<table><thead><tr><th>#</th><th>Article</th><th>Score</th><th>Reasons</th><th>Evidence</th></tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table>"
+        if rows
+        else "<p>No article looks out of date.</p>"
+    )
+    return _html_page(f"Articles that may be out of date after {release_name}", _summary(report), body)
+
+
+# --- Review dates ---------------------------------------------------------------------------
+
+
+def overdue_as_json(items: tuple[OverdueArticle, ...], *, today: dt.date, shown: ShownPath) -> dict[str, Any]:
+    return {
+        "today": today.isoformat(),
+        "overdue": [
+            {
+                "path": shown(item),
+                "title": item.title,
+                "owner": item.owner,
+                "reviewed": _iso(item.reviewed),
+                "review_every_days": item.review_every_days,
+                "due": _iso(item.due),
+                "days_overdue": item.days_overdue,
+                "last_changed": _iso(item.last_changed),
+            }
+            for item in items
+        ],
+    }
+
+
+def render_overdue(items: tuple[OverdueArticle, ...], output_format: str, *, today: dt.date, shown: ShownPath) -> str:
+    """Overdue reviews in one of FORMATS."""
+    if output_format == "json":
+        return json.dumps(overdue_as_json(items, today=today, shown=shown), indent=2, ensure_ascii=False)
+    summary = f"{len(items)} {'article is' if len(items) == 1 else 'articles are'} due for review on {today.isoformat()}."
+    if output_format == "github":
+        out = [
+            f"::warning file={_gh_property(shown(item))},line={item.line},"
+            f"title={_gh_property('Review overdue')}::{_gh_data(_overdue_sentence(item))}"
+            for item in items
+        ]
+        return "\n".join([*out, _gh_data(summary)]) + "\n"
+    if output_format == "html":
+        esc = html.escape
+        rows = "".join(
+            f"<tr><td><strong>{esc(item.title)}</strong><br><code>{esc(shown(item))}</code></td>"
+            f"<td>{esc(item.owner or '—')}</td><td>{_iso(item.reviewed) or 'never'}</td><td>{_iso(item.due) or '—'}</td>"
+            f"<td>{item.days_overdue if item.days_overdue is not None else '—'}</td><td>{_iso(item.last_changed) or '—'}</td></tr>"
+            for item in items
+        )
+        table = (
+            "<table><thead><tr><th>Article</th><th>Owner</th><th>Reviewed</th><th>Due</th><th>Days overdue</th>"
+            f"<th>Last change</th></tr></thead><tbody>{rows}</tbody></table>"
+        )
+        return _html_page("Articles due for review", summary, table if items else "<p>Nothing is due.</p>")
+    out = ["# Articles due for review", "", summary, ""]
+    if items:
+        out += ["| Article | Owner | Reviewed | Due | Days overdue | Last change |", "|---|---|---|---|---|---|"]
+        for item in items:
+            out.append(
+                f"| {_cell(item.title)}<br>`{_cell(shown(item))}:{item.line}` | {_cell(item.owner or '—')} | "
+                f"{_iso(item.reviewed) or 'never'} | {_iso(item.due) or '—'} | "
+                f"{item.days_overdue if item.days_overdue is not None else '—'} | {_iso(item.last_changed) or '—'} |"
+            )
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _overdue_sentence(item: OverdueArticle) -> str:
+    owner = f" Owner: {item.owner}." if item.owner else " No owner."
+    if item.reviewed is None:
+        return f"Never reviewed, though it asks for a review every {item.review_every_days} days.{owner}"
+    return f"Last reviewed {item.reviewed.isoformat()}; review was due {_iso(item.due)} ({item.days_overdue} days ago).{owner}"
+
+
+# --- Escaping -------------------------------------------------------------------------------
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day is not None else None
+
+
+def _md(text: str) -> str:
+    """Text that Markdown shows as written (no HTML, links or emphasis sneak in)."""
+    text = html.escape(text.replace("\n", " "), quote=False)
+    for char in "\\`*_[]|":
+        text = text.replace(char, "\\" + char)
+    return text
+
+
+def _code(text: str) -> str:
+    text = text.replace("\n", " ")
+    fence = "``" if "`" in text else "`"
+    return f"{fence} {text} {fence}" if fence == "``" else f"`{text}`"
+
+
+def _cell(text: str) -> str:
+    return _md(text)
+
+
+def _gh_data(text: str) -> str:
+    """Escape the message of a GitHub Actions workflow command."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _gh_property(text: str) -> str:
+    """Escape a property (file=, title=) of a GitHub Actions workflow command."""
+    return _gh_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def _html_page(title: str, summary: str, body: str) -> str:
+    esc = html.escape
+    return (
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        f"<title>{esc(title)}</title>"
+        "<style>body{font-family:system-ui,sans-serif;margin:2rem;max-width:80rem}"
+        "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.4rem;vertical-align:top;text-align:left}"
+        "code{background:#f4f4f4}</style></head><body>"
+        f"<h1>{esc(title)}</h1><p>{esc(summary)}</p>{body}</body></html>\n"
+    )

@@ -7,6 +7,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.articles import Article
 from generator.errors import BuildFailed, ConfigError
 
 
@@ -15,6 +16,8 @@ class BuildResult:
     site_dir: Path
     pages: int
     seconds: float
+    articles: tuple[Article, ...] = ()
+    """Every article the build loaded, internal ones included (for the agents' search index)."""
 
 
 class _CollectErrors(logging.Handler):
@@ -62,7 +65,12 @@ def build_site(config_file: Path, *, strict: bool = False, site_dir: Path | None
         finally:
             config.plugins.on_shutdown()
         plugin = config.plugins["supportkb"]
-        pages = getattr(plugin, "pages_rendered", 0)
-        return BuildResult(site_dir=Path(config.site_dir), pages=pages, seconds=time.perf_counter() - start)
+        loaded = getattr(plugin, "loaded", None)
+        return BuildResult(
+            site_dir=Path(config.site_dir),
+            pages=getattr(plugin, "pages_rendered", 0),
+            seconds=time.perf_counter() - start,
+            articles=loaded.articles if loaded is not None else (),
+        )
     finally:
         mkdocs_log.removeHandler(errors)

@@ -85,6 +85,10 @@ def build(config_file: Path | None, strict: bool, site_dir: Path | None, quiet: 
     _log_mkdocs_to_terminal(logging.WARNING if quiet else logging.INFO)
     result = build_site(project.config_file, strict=strict, site_dir=site_dir)
     click.echo(f"Built {result.pages} pages into {result.site_dir} in {result.seconds:.1f} s", err=True)
+    from search.engine import refresh_index
+
+    index_dir = refresh_index(project, result.articles)
+    click.echo(f"Search index for agents refreshed in {index_dir}", err=True)
 
 
 @main.command()

@@ -1,0 +1,289 @@
+"""The HTTP search API (Starlette on uvicorn): GET /search, /articles/{id}, /healthz.
+
+Every answer is JSON (or the requested paste-ready format); a bad parameter is a 400 with
+{"error": ...}, an unexpected failure a 500 with no stack trace. A background thread keeps the
+index fresh: when a new generation appears, requests switch to it between one and the next.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from generator.errors import KBError
+
+if TYPE_CHECKING:
+    from generator.project import Project
+    from search.engine import SearchIndex
+
+log = logging.getLogger("supportkb.api")
+
+MAX_QUERY_CHARS = 1000
+MAX_LIMIT = 50
+API_FORMATS = ("json", "md", "html", "url", "text")
+
+
+@dataclass(frozen=True)
+class ApiSettings:
+    """How the API behaves; everything has a safe default."""
+
+    token: str | None = None
+    """Bearer token that unlocks internal articles; None: internal articles are never served."""
+    cors_origins: tuple[str, ...] = ()
+    """Browser origins allowed to call the API (e.g. the help site); '*' for any."""
+    refresh_every: float = 2.0
+    """Seconds between checks for changed articles."""
+    max_query_chars: int = MAX_QUERY_CHARS
+
+
+class LiveIndex:
+    """The index requests use now; a background thread swaps in a fresh one when files change."""
+
+    def __init__(
+        self,
+        opener: Callable[[SearchIndex | None], SearchIndex | None],
+        *,
+        refresh_every: float = 2.0,
+    ) -> None:
+        """opener(current) returns a new index to switch to, or None to keep the current one."""
+        self._opener = opener
+        self._refresh_every = refresh_every
+        first = opener(None)
+        if first is None:
+            raise KBError("no search index to serve")
+        self.current: SearchIndex = first
+        self._retired: SearchIndex | None = None
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.swaps = 0
+
+    @classmethod
+    def for_project(
+        cls, project: Project, *, index_dir: Path | None = None, refresh_every: float = 2.0
+    ) -> LiveIndex:
+        from search.engine import SearchIndex, build_project_index, project_fingerprint
+
+        seen: dict[str, str] = {}
+
+        def opener(current: SearchIndex | None) -> SearchIndex | None:
+            # A stat of every file is cheap; only a changed folder (or an index another
+            # command published) costs a look at the manifest.
+            fingerprint = project_fingerprint(project, index_dir=index_dir)
+            if current is not None and seen.get("last") == fingerprint:
+                return None
+            seen["last"] = fingerprint
+            report = build_project_index(project, index_dir=index_dir)
+            if current is not None and current.generation == report.generation:
+                return None
+            fresh = SearchIndex._from_generation(
+                report.generation, site_url=project.site_url, ranking=None
+            )
+            fresh.warm_up()
+            return fresh
+
+        return cls(opener, refresh_every=refresh_every)
+
+    def refresh(self) -> bool:
+        """Check once; True if a new index was swapped in."""
+        fresh = self._opener(self.current)
+        if fresh is None:
+            return False
+        # Requests that already hold the old index finish with it; it is closed one swap later.
+        retired, self._retired = self._retired, self.current
+        self.current = fresh
+        self.swaps += 1
+        if retired is not None:
+            retired.close()
+        return True
+
+    def start(self) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._loop, name="kb-api-refresh", daemon=True)
+            self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+
+    def _loop(self) -> None:
+        while not self._stop.wait(self._refresh_every):
+            try:
+                self.refresh()
+            except KBError as exc:  # A broken file mid-edit: keep serving the index we have.
+                log.warning("search index not refreshed: %s", exc)
+            except Exception:  # noqa: BLE001 - the server must outlive a failed refresh; log it whole.
+                log.exception("search index refresh failed")
+
+
+class ApiError(Exception):
+    """A request the API refuses, with its HTTP status."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def create_app(live: LiveIndex, settings: ApiSettings | None = None) -> Any:
+    """The Starlette application serving one LiveIndex."""
+    from starlette.applications import Starlette
+    from starlette.exceptions import HTTPException
+    from starlette.middleware import Middleware
+    from starlette.middleware.cors import CORSMiddleware
+    from starlette.requests import Request
+    from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+    from starlette.routing import Route
+
+    from search.links import render, results_record
+
+    settings = settings or ApiSettings()
+
+    def can_see_internal(request: Request) -> bool:
+        header = request.headers.get("authorization")
+        if header is None:
+            return False
+        scheme, _, given = header.partition(" ")
+        if (
+            settings.token is None
+            or scheme.lower() != "bearer"
+            or not hmac.compare_digest(given.strip().encode(), settings.token.encode())
+        ):
+            raise ApiError(401, "invalid or unexpected token")
+        return True
+
+    async def search(request: Request) -> Response:
+        params = request.query_params
+        query = params.get("q")
+        if query is None:
+            raise ApiError(400, "missing parameter 'q' (what to search for)")
+        if len(query) > settings.max_query_chars:
+            raise ApiError(400, f"'q' is longer than {settings.max_query_chars} characters")
+        if not query.strip():
+            raise ApiError(400, "'q' is empty: type a few words")
+        limit = _int_param(params.get("limit"), "limit", default=10, low=1, high=MAX_LIMIT)
+        fmt = params.get("format", "json")
+        if fmt not in API_FORMATS:
+            raise ApiError(400, f"'format' must be one of {', '.join(API_FORMATS)}")
+        include_internal = can_see_internal(request)
+        index = live.current
+        results = index.query(query, limit=limit, include_internal=include_internal)
+        if fmt == "json":
+            return JSONResponse(results_record(results))
+        body = render(results, fmt, site_url=index.site_url)
+        if fmt == "html":
+            return HTMLResponse(body)
+        return PlainTextResponse(body, media_type="text/markdown" if fmt == "md" else "text/plain")
+
+    async def article(request: Request) -> Response:
+        article_id = request.path_params["article_id"]
+        if len(article_id) > 500:
+            raise ApiError(400, "article id is too long")
+        record = live.current.article(article_id, include_internal=can_see_internal(request))
+        if record is None:
+            raise ApiError(404, f"no article with id {article_id!r}")
+        return JSONResponse(
+            {
+                "id": record.article_id,
+                "path": record.path,
+                "title": record.title,
+                "url": record.url,
+                "summary": record.summary,
+                "category": record.category,
+                "tags": list(record.tags),
+                "aliases": list(record.aliases),
+                "sections": [{"anchor": a, "title": t} for a, t in record.sections],
+                "internal": record.is_internal,
+                "body": record.body,
+            }
+        )
+
+    async def healthz(request: Request) -> Response:
+        index = live.current
+        generation = index.generation.name if index.generation else None
+        return JSONResponse({"status": "ok", "articles": len(index), "generation": generation})
+
+    async def api_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, ApiError)
+        return JSONResponse({"error": exc.message}, status_code=exc.status)
+
+    async def http_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, HTTPException)
+        return JSONResponse({"error": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+
+    async def server_error(request: Request, exc: Exception) -> Response:
+        log.exception("error while answering %s", request.url.path, exc_info=exc)
+        return JSONResponse(
+            {"error": "internal error; the server log has the details"}, status_code=500
+        )
+
+    middleware = []
+    if settings.cors_origins:
+        middleware.append(
+            Middleware(
+                CORSMiddleware,
+                allow_origins=list(settings.cors_origins),
+                allow_methods=["GET"],
+                allow_headers=["Authorization"],
+                max_age=600,
+            )
+        )
+    return Starlette(
+        routes=[
+            Route("/search", search, methods=["GET"]),
+            Route("/articles/{article_id:path}", article, methods=["GET"]),
+            Route("/healthz", healthz, methods=["GET"]),
+        ],
+        middleware=middleware,
+        exception_handlers={
+            ApiError: api_error,
+            HTTPException: http_error,
+            Exception: server_error,
+        },
+    )
+
+
+def _int_param(value: str | None, name: str, *, default: int, low: int, high: int) -> int:
+    if value is None or value == "":
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise ApiError(400, f"'{name}' must be a whole number") from None
+    if not low <= number <= high:
+        raise ApiError(400, f"'{name}' must be between {low} and {high}")
+    return number
+
+
+def make_server(app: Any, *, host: str, port: int) -> Any:
+    """A uvicorn server for the app, quiet (no access log), ready for run() or a thread."""
+    import uvicorn
+
+    config = uvicorn.Config(
+        app, host=host, port=port, log_level="warning", access_log=False, lifespan="off"
+    )
+    return uvicorn.Server(config)
+
+
+def serve(
+    project: Project, *, settings: ApiSettings, host: str, port: int, index_dir: Path | None = None
+) -> None:
+    """Run the API until interrupted."""
+    live = LiveIndex.for_project(project, index_dir=index_dir, refresh_every=settings.refresh_every)
+    live.start()
+    try:
+        server = make_server(create_app(live, settings), host=host, port=port)
+        server.run()
+    finally:
+        live.stop()
+    if not getattr(server, "started", True):
+        raise KBError(
+            f"could not listen on {host}:{port}",
+            hint="is another program using that port? try --port",
+        )

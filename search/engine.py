@@ -1,0 +1,442 @@
+"""The search library other parts of supportkb call: build or open an index, search it.
+
+index = open_index_for_project(find_project())
+for hit in index.search("refund takes how long", limit=5):
+    print(hit.title, hit.url, hit.score)
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from generator.articles import load_articles
+from search.analysis import stem_word
+from search.indexer import (
+    Manifest,
+    SearchIndexError,
+    UpdateReport,
+    build_index_dir,
+    current_generation,
+    folder_cache_dir,
+    folder_cache_key,
+    open_whoosh,
+    previous_cache_dir,
+    project_index_root,
+    prune_cache,
+    ram_index,
+    scan_files,
+    sync_index_dir,
+    update_index_dir,
+)
+from search.links import canonical_url
+from search.query import (
+    FEW_HITS,
+    Hit,
+    ParsedQuery,
+    Ranking,
+    SearchResults,
+    SynonymTable,
+    article_hit,
+    parse_query,
+    run_query,
+)
+from search.scoring import IndexArrays
+from search.spelling import Speller
+from search.synonyms import load_synonyms
+
+if TYPE_CHECKING:
+    from generator.articles import Article
+    from generator.project import Project
+
+__all__ = [
+    "ArticleRecord",
+    "Hit",
+    "Ranking",
+    "SearchIndex",
+    "SearchResults",
+    "build_project_index",
+    "index_root_for",
+    "load_synonyms",
+    "open_index_for_project",
+    "refresh_index",
+]
+
+Progress = Callable[[str], None]
+
+MAX_LIMIT = 100
+
+
+@dataclass(frozen=True)
+class ArticleRecord:
+    """What the index knows about one article (for `GET /articles/{id}`)."""
+
+    article_id: str
+    path: str
+    title: str
+    url: str
+    summary: str
+    category: str | None
+    tags: tuple[str, ...]
+    aliases: tuple[str, ...]
+    sections: tuple[tuple[str, str], ...]
+    """(anchor, title) of each section; anchor '' is the text before the first heading."""
+    is_internal: bool
+    body: str
+    """The Markdown body."""
+
+
+class SearchIndex:
+    """An open Whoosh index with its synonyms; searches are safe from several threads."""
+
+    def __init__(
+        self,
+        whoosh_index: Any,
+        *,
+        synonyms: Mapping[str, Sequence[str]] | None = None,
+        site_url: str = "",
+        ranking: Ranking | None = None,
+        generation: Path | None = None,
+    ) -> None:
+        self.generation = generation
+        """The generation folder this index was opened from (None in memory)."""
+        self.site_url = site_url
+        self.ranking = ranking or Ranking()
+        self.synonyms = dict(synonyms or {})
+        self._synonym_table = SynonymTable.from_mapping(self.synonyms)
+        self._index = whoosh_index
+        self._searcher = whoosh_index.searcher()
+        self._lock = threading.Lock()
+        self._arrays = IndexArrays(self._searcher.reader())
+        self._stored_fields = functools.lru_cache(maxsize=8192)(self._searcher.stored_fields)
+        self._spellers: dict[str, Speller] = {}
+
+    @classmethod
+    def build(
+        cls,
+        articles: Sequence[Article],
+        *,
+        synonyms: Mapping[str, Sequence[str]] | None = None,
+        index_dir: Path | None = None,
+        site_url: str = "",
+        ranking: Ranking | None = None,
+    ) -> SearchIndex:
+        """Index the articles, in memory (index_dir None) or as a new generation in index_dir."""
+        if index_dir is None:
+            return cls(ram_index(articles), synonyms=synonyms, site_url=site_url, ranking=ranking)
+        generation = build_index_dir(index_dir, articles, synonyms=synonyms)
+        return cls._from_generation(generation, site_url=site_url, ranking=ranking)
+
+    @classmethod
+    def open(
+        cls, index_dir: Path, *, site_url: str = "", ranking: Ranking | None = None
+    ) -> SearchIndex:
+        """Open the live generation of an index folder."""
+        generation = current_generation(index_dir)
+        if generation is None:
+            raise SearchIndexError(
+                f"no search index in {index_dir}", hint="run 'kb index' to build it"
+            )
+        return cls._from_generation(generation, site_url=site_url, ranking=ranking)
+
+    @classmethod
+    def _from_generation(
+        cls, generation: Path, *, site_url: str, ranking: Ranking | None
+    ) -> SearchIndex:
+        manifest = Manifest.read(generation)
+        return cls(
+            open_whoosh(generation),
+            synonyms=manifest.synonyms,
+            site_url=site_url,
+            ranking=ranking,
+            generation=generation,
+        )
+
+    def __len__(self) -> int:
+        return self._arrays.article_count
+
+    def close(self) -> None:
+        with self._lock:
+            self._searcher.close()
+
+    def search(self, query: str, *, limit: int = 10, include_internal: bool = False) -> list[Hit]:
+        """One hit per article (its best section), best first; typos are forgiven."""
+        return list(self.query(query, limit=limit, include_internal=include_internal).hits)
+
+    def query(
+        self, query: str, *, limit: int = 10, include_internal: bool = False
+    ) -> SearchResults:
+        """Like search(), with 'did you mean' and notes about what was ignored."""
+        limit = max(0, min(int(limit), MAX_LIMIT))
+        parsed = parse_query(query)
+        note = (
+            f"only the first {len(parsed.terms)} different words were used"
+            if parsed.truncated
+            else None
+        )
+        if not parsed.terms:
+            return SearchResults(
+                query=query, hits=(), ignored="nothing to search for: type a few words"
+            )
+        with self._lock:
+            hits = self._run(parsed, limit, include_internal)
+            suggestion, is_fuzzy = None, False
+            respelled = self._respell(parsed, include_internal)
+            if respelled is not None:
+                suggestion = _replace_words(query, respelled)
+                if len(hits) < FEW_HITS or _mostly_unknown(parsed, respelled):
+                    fuzzy_hits = self._run(parse_query(suggestion), limit, include_internal)
+                    seen = {hit.path for hit in fuzzy_hits}
+                    hits = fuzzy_hits + [hit for hit in hits if hit.path not in seen]
+                    is_fuzzy = bool(fuzzy_hits)
+            hits = self._pin_article_id(query.strip(), hits, include_internal)
+        return SearchResults(
+            query=query,
+            hits=tuple(hits[:limit]),
+            did_you_mean=suggestion,
+            is_fuzzy=is_fuzzy,
+            ignored=note,
+        )
+
+    def _pin_article_id(self, text: str, hits: list[Hit], include_internal: bool) -> list[Hit]:
+        """A query that is exactly an article's id puts that article first (agents know ids)."""
+        if not text or len(text) > 200:
+            return hits
+        for docnum in self._article_docs_with_id(text):
+            if self._arrays.is_internal_doc[docnum] and not include_internal:
+                continue
+            others = [hit for hit in hits if hit.article_id != text]
+            top = max([hits[0].score if hits else 0.0, 1.0])
+            pinned = article_hit(
+                self._arrays, self._stored_fields, docnum, score=top, link_for=self._link_for
+            )
+            return [pinned, *others]
+        return hits
+
+    def _article_docs_with_id(self, article_id: str) -> list[int]:
+        """Live article documents with this id (ids are meant to be unique; duplicates happen)."""
+        docs, _ = self._arrays.postings("article_id", article_id)
+        return [int(d) for d in docs if self._arrays.article_ordinal[d] >= 0]
+
+    def _source_of(self, path: str) -> Mapping[str, Any]:
+        """Stored fields of the article's source document (the last one indexed for its path)."""
+        docs, _ = self._arrays.postings("path", path)
+        for docnum in sorted((int(d) for d in docs), reverse=True):
+            fields = self._searcher.stored_fields(docnum)
+            if fields.get("kind") == "source":
+                return fields
+        return {}
+
+    def _link_for(self, url: str, anchor: str) -> str:
+        return canonical_url(self.site_url, url, anchor)
+
+    def article(self, article_id: str, *, include_internal: bool = False) -> ArticleRecord | None:
+        """The article with this id, or None (also None for an internal one unless allowed)."""
+        with self._lock:
+            for docnum in self._article_docs_with_id(article_id):
+                fields = self._searcher.stored_fields(docnum)
+                if fields["audience"] == "internal" and not include_internal:
+                    continue
+                data = fields["data"]
+                source = self._source_of(fields["path"])
+                return ArticleRecord(
+                    article_id=fields["article_id"],
+                    path=fields["path"],
+                    title=data["title"],
+                    url=canonical_url(self.site_url, fields["url"], ""),
+                    summary=data.get("summary") or "",
+                    category=data.get("category"),
+                    tags=tuple(data.get("tags") or ()),
+                    aliases=tuple(data.get("aliases") or ()),
+                    sections=tuple((a, t) for a, t in data.get("sections") or ()),
+                    is_internal=fields["audience"] == "internal",
+                    body=(source.get("data") or {}).get("body", ""),
+                )
+        return None
+
+    def _run(self, parsed: ParsedQuery, limit: int, include_internal: bool) -> list[Hit]:
+        return run_query(
+            self._arrays,
+            self._stored_fields,
+            parsed,
+            synonyms=self._synonym_table,
+            ranking=self.ranking,
+            limit=limit,
+            include_internal=include_internal,
+            link_for=self._link_for,
+        )
+
+    def _respell(self, parsed: ParsedQuery, include_internal: bool) -> dict[str, str] | None:
+        """Corrections for typed words the index has never seen; None when all are known."""
+        corrections: dict[str, str] = {}
+        for word in dict.fromkeys(parsed.words):
+            if not word.isalpha() or self._is_known(word):
+                continue
+            best = self._speller(include_internal).suggest(word)
+            if best is not None:
+                corrections[word] = best
+        return corrections or None
+
+    def _is_known(self, word: str) -> bool:
+        stem = stem_word(word)
+        return any(len(self._arrays.postings(name, stem)[0]) for name in _KNOWN_FIELDS)
+
+    def _speller(self, include_internal: bool) -> Speller:
+        key = "all" if include_internal else "public"
+        speller = self._spellers.get(key)
+        if speller is None:
+            reader = self._searcher.reader()
+            fields = ("spell", "spell_internal") if include_internal else ("spell",)
+            words = [word for name in fields for word in _field_words(reader, name)]
+
+            def frequency(word: str) -> int:
+                return sum(reader.doc_frequency(name, word) for name in fields)
+
+            speller = self._spellers[key] = Speller(words, frequency)
+        return speller
+
+    def warm_up(self) -> None:
+        """Load what the first typo would otherwise wait for (for long-running servers)."""
+        with self._lock:
+            self._speller(False)
+            self._speller(True)
+
+
+_KNOWN_FIELDS = ("title", "body", "summary", "keywords", "headings")
+
+
+def _field_words(reader: Any, field_name: str) -> list[str]:
+    if field_name not in reader.schema:
+        return []
+    return [
+        term.decode("utf-8") if isinstance(term, bytes) else term
+        for term in reader.lexicon(field_name)
+    ]
+
+
+def _mostly_unknown(parsed: ParsedQuery, corrections: Mapping[str, str]) -> bool:
+    distinct = set(parsed.words)
+    return 2 * len(corrections) >= len(distinct)
+
+
+def _replace_words(text: str, corrections: Mapping[str, str]) -> str:
+    import re
+
+    def swap(match: re.Match[str]) -> str:
+        return corrections.get(match.group(0).lower(), match.group(0))
+
+    return re.sub(r"\w+(?:[.'’]\w+)*", swap, text)
+
+
+# -- projects ------------------------------------------------------------------------------------
+
+
+def index_root_for(project: Project, *, index_dir: Path | None = None) -> Path:
+    """Where a project's index lives: --index-dir, <root>/.kb-cache/search-index, or the user cache.
+
+    A bare --kb folder is never written to: its index goes to the user cache, keyed by the
+    folder's files (paths, sizes, times) so an edit makes a new key.
+    """
+    if index_dir is not None:
+        return index_dir
+    if project.config_file is not None:
+        return project_index_root(project.root)
+    return folder_cache_dir(scan_files(project.articles_dir), extra=_synonyms_state(project))
+
+
+def project_fingerprint(project: Project, *, index_dir: Path | None = None) -> str:
+    """Changes whenever an article file, the synonyms or the published index change."""
+    key = folder_cache_key(scan_files(project.articles_dir), extra=_synonyms_state(project))
+    if index_dir is None and project.config_file is None:
+        return key
+    live = current_generation(index_root_for(project, index_dir=index_dir))
+    return f"{key}:{live.name if live else ''}"
+
+
+def open_index_for_project(
+    project: Project,
+    *,
+    articles: Sequence[Article] | None = None,
+    progress: Progress | None = None,
+    index_dir: Path | None = None,
+    ranking: Ranking | None = None,
+) -> SearchIndex:
+    """Open the project's index, first bringing it up to date with the article files."""
+    report = build_project_index(project, articles=articles, progress=progress, index_dir=index_dir)
+    return SearchIndex._from_generation(
+        report.generation, site_url=project.site_url, ranking=ranking
+    )
+
+
+def build_project_index(
+    project: Project,
+    *,
+    articles: Sequence[Article] | None = None,
+    progress: Progress | None = None,
+    index_dir: Path | None = None,
+    rebuild: bool = False,
+) -> UpdateReport:
+    """Update the project's index where files changed (or rebuild it); report what was done.
+
+    Without `articles`, files whose size and time match the index are not even read.
+    """
+    root = index_root_for(project, index_dir=index_dir)
+    synonyms = load_synonyms(project.synonyms_file)
+    source = str(project.articles_dir)
+    is_cache = index_dir is None and project.config_file is None
+    seed = None
+    if is_cache and not rebuild:
+        live = current_generation(root)
+        if live is not None:
+            return UpdateReport(generation=live)
+        seed = previous_cache_dir(source, exclude=root)
+    if rebuild:
+        if articles is None:
+            if progress:
+                progress(f"indexing the articles in {project.articles_dir}")
+            articles = load_articles(project.articles_dir).articles
+        states = scan_files(project.articles_dir)
+        generation = build_index_dir(
+            root, articles, synonyms=synonyms, file_states=states, source=source
+        )
+        report = UpdateReport(
+            generation=generation, added=tuple(sorted(str(a.path) for a in articles)), rebuilt=True
+        )
+    elif articles is not None:
+        states = scan_files(project.articles_dir)
+        report = update_index_dir(
+            root, articles, synonyms=synonyms, file_states=states, source=source, seed=seed
+        )
+    else:
+        report = sync_index_dir(
+            root,
+            project.articles_dir,
+            synonyms=synonyms,
+            source=source,
+            seed=seed,
+            progress=progress,
+        )
+    if is_cache:
+        prune_cache(source, keep=root)
+    return report
+
+
+def refresh_index(project: Project, articles: Sequence[Article]) -> Path:
+    """Bring the project's on-disk index in line with freshly loaded articles; returns its folder.
+
+    Only changed articles are re-indexed. Called by `kb build` after a successful build.
+    """
+    build_project_index(project, articles=articles)
+    return index_root_for(project)
+
+
+def _synonyms_state(project: Project) -> str:
+    try:
+        stat = project.synonyms_file.stat()
+    except OSError:
+        return "synonyms=none"
+    return f"synonyms={stat.st_mtime_ns}:{stat.st_size}"

@@ -1,0 +1,524 @@
+"""Write the Whoosh index: full builds, incremental updates, atomic generation swaps, cache places.
+
+An index folder holds generations (``gen-000007-ab12cd/``: Whoosh files plus ``manifest.json``)
+and a ``CURRENT`` file naming the live one. Every change is written into a new generation (a
+copy of the live one, updated in place) and published by replacing ``CURRENT`` with
+``os.replace``, so a reader sees either the old index or the new one, never a half-written one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import os
+import secrets
+import shutil
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any
+
+from generator.errors import KBError
+from search.schema import SCHEMA_VERSION, article_digest, article_documents, make_schema
+
+if TYPE_CHECKING:
+    from generator.articles import Article
+
+CURRENT_FILE = "CURRENT"
+MANIFEST_FILE = "manifest.json"
+LOCK_FILE = ".lock"
+KEEP_GENERATIONS = 2
+"""The live generation and the one before it: a reader that opened it a moment ago can finish."""
+CACHE_ENTRIES_MAX = 20
+"""Indexes of bare --kb folders kept in the user cache, newest first."""
+
+
+class SearchIndexError(KBError):
+    """The search index is missing, unreadable or was written by another version."""
+
+
+@dataclass(frozen=True)
+class FileState:
+    """Size and modification time of one article file, to notice edits without reading it."""
+
+    path: str
+    mtime_ns: int
+    size: int
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """What a generation holds: per-article digests, file states, synonyms and its source."""
+
+    articles: Mapping[str, Mapping[str, Any]]
+    """Article path -> {"id", "digest", "mtime_ns", "size"}."""
+    synonyms: Mapping[str, Sequence[str]]
+    source: str = ""
+    schema: int = SCHEMA_VERSION
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "schema": self.schema,
+                "source": self.source,
+                "synonyms": self.synonyms,
+                "articles": self.articles,
+            },
+            ensure_ascii=False,
+            sort_keys=True,
+        )
+
+    @classmethod
+    def read(cls, generation: Path) -> Manifest:
+        try:
+            data = json.loads((generation / MANIFEST_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise SearchIndexError(
+                f"search index is damaged: {exc}",
+                path=generation,
+                hint="run 'kb index' to rebuild it",
+            ) from exc
+        return cls(
+            articles=data.get("articles", {}),
+            synonyms=data.get("synonyms", {}),
+            source=data.get("source", ""),
+            schema=data.get("schema", 0),
+        )
+
+
+@dataclass(frozen=True)
+class UpdateReport:
+    """What an index refresh did."""
+
+    generation: Path
+    added: tuple[str, ...] = ()
+    changed: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    rebuilt: bool = False
+
+    @property
+    def is_noop(self) -> bool:
+        return not (self.added or self.changed or self.removed or self.rebuilt)
+
+
+# -- reading -------------------------------------------------------------------------------------
+
+
+def current_generation(index_root: Path) -> Path | None:
+    """The live generation folder, or None when the index was never built."""
+    try:
+        name = (index_root / CURRENT_FILE).read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise SearchIndexError(f"cannot read search index: {exc}", path=index_root) from exc
+    generation = index_root / name
+    return generation if name and generation.is_dir() else None
+
+
+def open_whoosh(generation: Path):  # type: ignore[no-untyped-def]
+    """Open the Whoosh index stored in one generation folder."""
+    from whoosh import index as whoosh_index
+
+    try:
+        return whoosh_index.open_dir(str(generation))
+    except (OSError, whoosh_index.EmptyIndexError, ValueError, EOFError) as exc:
+        raise SearchIndexError(
+            f"cannot open search index: {exc}", path=generation, hint="run 'kb index' to rebuild it"
+        ) from exc
+
+
+def ram_index(articles: Sequence[Article]):  # type: ignore[no-untyped-def]
+    """A Whoosh index held in memory, for tests and one-off searches."""
+    from whoosh.filedb.filestore import RamStorage
+
+    index = RamStorage().create_index(make_schema())
+    _add_all(index, articles)
+    return index
+
+
+# -- writing -------------------------------------------------------------------------------------
+
+
+def build_index_dir(
+    index_root: Path,
+    articles: Sequence[Article],
+    *,
+    synonyms: Mapping[str, Sequence[str]] | None = None,
+    file_states: Mapping[str, FileState] | None = None,
+    source: str = "",
+) -> Path:
+    """Build a complete new generation from the articles and make it live; returns it."""
+    with _locked(index_root):
+        report = _full_build_locked(index_root, articles, dict(synonyms or {}), file_states, source)
+    return report.generation
+
+
+def update_index_dir(
+    index_root: Path,
+    articles: Sequence[Article],
+    *,
+    synonyms: Mapping[str, Sequence[str]] | None = None,
+    file_states: Mapping[str, FileState] | None = None,
+    source: str = "",
+    seed: Path | None = None,
+) -> UpdateReport:
+    """Bring the index in line with the articles, re-indexing only what changed.
+
+    seed: another index folder whose live generation is copied when this one has none yet.
+    """
+    synonyms = dict(synonyms or {})
+    with _locked(index_root):
+        live = current_generation(index_root)
+        if live is None and seed is not None:
+            live = current_generation(seed)
+        manifest = _readable_manifest(live)
+        if live is None or manifest is None:
+            return _full_build_locked(index_root, articles, synonyms, file_states, source)
+        wanted = _manifest_for(articles, synonyms, file_states, source)
+        old, new = manifest.articles, wanted.articles
+        removed = tuple(sorted(p for p in old if p not in new))
+        added = tuple(sorted(p for p in new if p not in old))
+        changed = tuple(sorted(p for p in new if p in old and old[p]["digest"] != new[p]["digest"]))
+        same_meta = manifest.synonyms == wanted.synonyms and manifest.source == wanted.source
+        if live.parent == index_root and not (removed or added or changed) and same_meta:
+            if manifest.articles != wanted.articles:  # Only file times moved: remember them.
+                _write_manifest(live, wanted)
+            return UpdateReport(generation=live)
+        by_path = {str(a.path): a for a in articles}
+        upserts = [by_path[p] for p in (*changed, *added)]
+        generation = _commit_changes(index_root, live, wanted, upserts, (*removed, *changed))
+    return UpdateReport(generation=generation, added=added, changed=changed, removed=removed)
+
+
+def sync_index_dir(
+    index_root: Path,
+    articles_dir: Path,
+    *,
+    synonyms: Mapping[str, Sequence[str]] | None = None,
+    source: str = "",
+    seed: Path | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> UpdateReport:
+    """Bring the index in line with the files in articles_dir, reading only files that changed.
+
+    A file whose size and modification time match the manifest is not read at all.
+    """
+    from generator.articles import load_articles, read_article
+
+    synonyms = {k: list(v) for k, v in (synonyms or {}).items()}
+    with _locked(index_root):
+        live = current_generation(index_root)
+        if live is None and seed is not None:
+            live = current_generation(seed)
+        manifest = _readable_manifest(live)
+        states = scan_files(articles_dir)
+        if live is None or manifest is None:
+            if progress:
+                progress(f"indexing {len(states)} files in {articles_dir}")
+            articles = load_articles(articles_dir).articles
+            return _full_build_locked(index_root, articles, synonyms, states, source)
+        entries: dict[str, dict[str, Any]] = {}
+        upserts: list[Article] = []
+        added: list[str] = []
+        changed: list[str] = []
+        for path, state in states.items():
+            entry = manifest.articles.get(path)
+            if (
+                entry is not None
+                and entry.get("mtime_ns") == state.mtime_ns
+                and entry.get("size") == state.size
+            ):
+                entries[path] = dict(entry)
+                continue
+            article, _problems = read_article(articles_dir / path, PurePosixPath(path))
+            if article is None:
+                continue  # Unreadable now: drop it from the index, as load_articles would.
+            digest = article_digest(article)
+            entries[path] = {
+                "id": article.id,
+                "digest": digest,
+                "mtime_ns": state.mtime_ns,
+                "size": state.size,
+            }
+            if entry is None:
+                added.append(path)
+                upserts.append(article)
+            elif entry["digest"] != digest:
+                changed.append(path)
+                upserts.append(article)
+        removed = sorted(p for p in manifest.articles if p not in entries)
+        wanted = Manifest(articles=entries, synonyms=synonyms, source=source)
+        same_meta = manifest.synonyms == wanted.synonyms and manifest.source == wanted.source
+        if live.parent == index_root and not (upserts or removed) and same_meta:
+            if manifest.articles != wanted.articles:
+                _write_manifest(live, wanted)
+            return UpdateReport(generation=live)
+        if progress and upserts:
+            progress(f"re-indexing {len(upserts)} changed article(s)")
+        generation = _commit_changes(index_root, live, wanted, upserts, (*removed, *changed))
+    return UpdateReport(
+        generation=generation,
+        added=tuple(sorted(added)),
+        changed=tuple(sorted(changed)),
+        removed=tuple(removed),
+    )
+
+
+def _commit_changes(
+    index_root: Path,
+    live: Path,
+    wanted: Manifest,
+    upserts: Sequence[Article],
+    deletions: Sequence[str],
+) -> Path:
+    """Copy the live generation, delete and add documents there, then publish it."""
+    generation = _new_generation_dir(index_root)
+    try:
+        _copy_generation(live, generation)
+        if upserts or deletions:
+            index = open_whoosh(generation)
+            writer = index.writer()
+            try:
+                for path in deletions:
+                    writer.delete_by_term("path", path)
+                for article in upserts:
+                    for document in article_documents(article):
+                        writer.add_document(**document)
+            except BaseException:
+                writer.cancel()
+                raise
+            writer.commit()
+        _write_manifest(generation, wanted)
+    except BaseException:
+        shutil.rmtree(generation, ignore_errors=True)
+        raise
+    _publish(index_root, generation)
+    return generation
+
+
+def _full_build_locked(
+    index_root: Path,
+    articles: Sequence[Article],
+    synonyms: Mapping[str, Sequence[str]],
+    file_states: Mapping[str, FileState] | None,
+    source: str,
+) -> UpdateReport:
+    from whoosh import index as whoosh_index
+
+    generation = _new_generation_dir(index_root)
+    try:
+        index = whoosh_index.create_in(str(generation), make_schema())
+        _add_all(index, articles)
+        _write_manifest(generation, _manifest_for(articles, synonyms, file_states, source))
+    except BaseException:
+        shutil.rmtree(generation, ignore_errors=True)
+        raise
+    _publish(index_root, generation)
+    return UpdateReport(
+        generation=generation, added=tuple(sorted(str(a.path) for a in articles)), rebuilt=True
+    )
+
+
+def _add_all(index: Any, articles: Sequence[Article]) -> None:
+    _check_unique_paths(articles)
+    writer = index.writer(limitmb=128)
+    try:
+        for article in articles:
+            for document in article_documents(article):
+                writer.add_document(**document)
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit()
+
+
+def _check_unique_paths(articles: Sequence[Article]) -> None:
+    seen: set[str] = set()
+    for article in articles:
+        path = str(article.path)
+        if path in seen:
+            raise KBError(f"article path given twice: {path}", hint="pass each article once")
+        seen.add(path)
+
+
+def _manifest_for(
+    articles: Sequence[Article],
+    synonyms: Mapping[str, Sequence[str]] | None,
+    file_states: Mapping[str, FileState] | None,
+    source: str,
+) -> Manifest:
+    entries: dict[str, dict[str, Any]] = {}
+    for article in articles:
+        path = str(article.path)
+        entry: dict[str, Any] = {"id": article.id, "digest": article_digest(article)}
+        state = (file_states or {}).get(path)
+        if state is not None:
+            entry["mtime_ns"], entry["size"] = state.mtime_ns, state.size
+        entries[path] = entry
+    return Manifest(
+        articles=entries, synonyms={k: list(v) for k, v in (synonyms or {}).items()}, source=source
+    )
+
+
+def _readable_manifest(generation: Path | None) -> Manifest | None:
+    if generation is None:
+        return None
+    try:
+        manifest = Manifest.read(generation)
+    except SearchIndexError:
+        return None
+    return manifest if manifest.schema == SCHEMA_VERSION else None
+
+
+def _write_manifest(generation: Path, manifest: Manifest) -> None:
+    _write_atomic(generation / MANIFEST_FILE, manifest.to_json())
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
+
+
+def _new_generation_dir(index_root: Path) -> Path:
+    index_root.mkdir(parents=True, exist_ok=True)
+    numbers = [
+        int(p.name.split("-")[1])
+        for p in index_root.glob("gen-*-*")
+        if p.name.split("-")[1].isdigit()
+    ]
+    generation = index_root / f"gen-{max(numbers, default=0) + 1:06d}-{secrets.token_hex(3)}"
+    generation.mkdir()
+    return generation
+
+
+def _copy_generation(source: Path, target: Path) -> None:
+    """Copy a generation's files; Whoosh never rewrites a segment file, so links are safe."""
+    for item in source.iterdir():
+        if "LOCK" in item.name.upper() or item.name.startswith("."):
+            continue
+        try:
+            os.link(item, target / item.name)
+        except OSError:
+            shutil.copy2(item, target / item.name)
+    # The manifest is rewritten in place below, so it must not share the old one's inode.
+    manifest = target / MANIFEST_FILE
+    if manifest.exists():
+        text = manifest.read_text(encoding="utf-8")
+        manifest.unlink()
+        manifest.write_text(text, encoding="utf-8")
+
+
+def _publish(index_root: Path, generation: Path) -> None:
+    _write_atomic(index_root / CURRENT_FILE, generation.name + "\n")
+    _remove_old_generations(index_root, keep=generation)
+
+
+def _remove_old_generations(index_root: Path, *, keep: Path) -> None:
+    generations = sorted(p for p in index_root.glob("gen-*-*") if p.is_dir())
+    live_position = generations.index(keep) if keep in generations else len(generations)
+    # Keep the live generation and the one before it; anything newer than live is a failed write.
+    for old in generations[: max(0, live_position - (KEEP_GENERATIONS - 1))]:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _locked(index_root: Path) -> Iterator[None]:
+    """One writer at a time per index folder (readers never wait)."""
+    index_root.mkdir(parents=True, exist_ok=True)
+    with open(index_root / LOCK_FILE, "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+# -- where indexes live --------------------------------------------------------------------------
+
+
+def project_index_root(project_root: Path) -> Path:
+    """The index of a supportkb project: <root>/.kb-cache/search-index/ (git-ignored)."""
+    return project_root / ".kb-cache" / "search-index"
+
+
+def user_cache_root() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "supportkb"
+
+
+def scan_files(articles_dir: Path) -> dict[str, FileState]:
+    """Relative '/'-separated path -> FileState of every Markdown file load_articles reads."""
+    from generator.articles import iter_markdown_files
+
+    states: dict[str, FileState] = {}
+    for file_path in iter_markdown_files(articles_dir):
+        try:
+            stat = file_path.stat()
+        except OSError:
+            continue  # Vanished or a broken link: load_articles reports it, the index skips it.
+        relative = PurePosixPath(file_path.relative_to(articles_dir).as_posix()).as_posix()
+        states[relative] = FileState(relative, stat.st_mtime_ns, stat.st_size)
+    return states
+
+
+def folder_cache_key(states: Mapping[str, FileState], *, extra: str = "") -> str:
+    """A key that changes whenever a file is added, removed, resized or touched."""
+    digest = hashlib.sha256(f"schema={SCHEMA_VERSION}\n{extra}\n".encode())
+    for path in sorted(states):
+        state = states[path]
+        digest.update(
+            f"{path}\0{state.mtime_ns}\0{state.size}\n".encode("utf-8", "surrogateescape")
+        )
+    return digest.hexdigest()[:24]
+
+
+def folder_cache_dir(states: Mapping[str, FileState], *, extra: str = "") -> Path:
+    return user_cache_root() / f"index-{folder_cache_key(states, extra=extra)}"
+
+
+def previous_cache_dir(source: str, *, exclude: Path) -> Path | None:
+    """The newest other cache entry of the same folder, to copy from instead of rebuilding."""
+    root = user_cache_root()
+    if not root.is_dir():
+        return None
+    candidates: list[tuple[float, Path]] = []
+    for entry in root.glob("index-*"):
+        if entry == exclude:
+            continue
+        generation = current_generation(entry)
+        manifest = _readable_manifest(generation)
+        if manifest is not None and manifest.source == source:
+            candidates.append((entry.stat().st_mtime, entry))
+    return max(candidates)[1] if candidates else None
+
+
+def prune_cache(source: str, *, keep: Path) -> None:
+    """Drop stale cache entries: all but the newest one of the same folder, and the least
+    recently built beyond CACHE_ENTRIES_MAX.
+
+    One older entry of the folder is kept because a server may still be answering from it.
+    """
+    root = user_cache_root()
+    entries: list[tuple[float, Path, bool]] = []
+    for entry in root.glob("index-*"):
+        if entry == keep:
+            continue
+        generation = current_generation(entry)
+        manifest = _readable_manifest(generation)
+        same_folder = manifest is not None and manifest.source == source
+        built = (entry / CURRENT_FILE).stat().st_mtime if generation is not None else 0.0
+        entries.append((built, entry, same_folder))
+    entries.sort(reverse=True)
+    spare_kept = False
+    survivors = 1
+    for _, entry, same_folder in entries:
+        if same_folder and not spare_kept:
+            spare_kept = True
+        elif same_folder or survivors >= CACHE_ENTRIES_MAX:
+            shutil.rmtree(entry, ignore_errors=True)
+            continue
+        survivors += 1

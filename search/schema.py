@@ -1,0 +1,207 @@
+"""The Whoosh schema and how an Article becomes one article document plus one per section."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from whoosh.fields import ID, STORED, TEXT, Schema
+
+from search.analysis import make_analyzer, make_spelling_analyzer
+
+if TYPE_CHECKING:
+    from generator.articles import Article
+
+SCHEMA_VERSION = 6
+"""Bump when documents or analysis change: every cached index is then rebuilt."""
+
+ARTICLE_FIELDS = ("title", "summary", "headings", "keywords", "body")
+"""Full-text fields of an article document."""
+SECTION_FIELDS = ("s_heading", "s_text")
+"""Full-text fields of a section document (separate names keep their statistics apart)."""
+
+SNIPPET_CHARS = 1500
+"""Stored text per section for snippets; enough for any excerpt."""
+STORED_BODY_CHARS = 200_000
+
+
+def make_schema() -> Schema:
+    """One schema for both kinds of document; section fields are named apart."""
+    analyzer = make_analyzer()
+    return Schema(
+        path=ID(stored=True),
+        kind=ID(stored=True),
+        article_id=ID(stored=True),
+        url=ID(stored=True),
+        audience=ID(stored=True),
+        title=TEXT(analyzer=analyzer, phrase=False),
+        summary=TEXT(analyzer=analyzer, phrase=False),
+        headings=TEXT(analyzer=analyzer, phrase=False),
+        keywords=TEXT(analyzer=analyzer, phrase=False),
+        body=TEXT(analyzer=analyzer, phrase=False),
+        s_heading=TEXT(analyzer=analyzer, phrase=False),
+        s_text=TEXT(analyzer=analyzer, phrase=False),
+        spell=TEXT(analyzer=make_spelling_analyzer(), phrase=False),
+        spell_internal=TEXT(analyzer=make_spelling_analyzer(), phrase=False),
+        data=STORED(),
+    )
+
+
+@dataclass(frozen=True)
+class SectionDoc:
+    """One searchable section: its anchor ('' for the text before the first heading)."""
+
+    anchor: str
+    title: str
+    text: str
+
+
+_FENCE_LINE = re.compile(r"^ {0,3}(```|~~~).*$", re.MULTILINE)
+_HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
+_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_REF_LINK = re.compile(r"\[([^\]]*)\]\[[^\]]*\]")
+_REF_DEF = re.compile(r"^ {0,3}\[[^\]]+\]:\s*\S+.*$", re.MULTILINE)
+_BARE_URL = re.compile(r"<?https?://[^\s>)]+>?")
+_ATTR_LIST = re.compile(r"\{:?\s*[#.][^}]*\}")
+_MARKUP = re.compile(
+    r"(?<!\w)[*_]{1,3}|[*_]{1,3}(?!\w)|`+|^ {0,3}#{1,6}\s*|^\s*>\s?|^\s*[-*+]\s+", re.MULTILINE
+)
+_ADMONITION = re.compile(r'^ {0,3}(?:!!!|\?\?\?\+?)\s*[\w-]+(?:\s+"([^"]*)")?\s*$', re.MULTILINE)
+_SPACES = re.compile(r"[ \t\r\f\v]+")
+_BLANK_LINES = re.compile(r"\n\s*\n+")
+
+
+def plain_text(markdown: str) -> str:
+    """Markdown reduced to the words a reader sees: no link targets, markup or comments."""
+    text = _HTML_COMMENT.sub(" ", markdown)
+    text = _FENCE_LINE.sub("", text)
+    text = _ADMONITION.sub(r"\1", text)
+    text = _REF_DEF.sub("", text)
+    text = _IMAGE.sub(r"\1", text)
+    text = _LINK.sub(r"\1", text)
+    text = _REF_LINK.sub(r"\1", text)
+    text = _BARE_URL.sub(" ", text)
+    text = _ATTR_LIST.sub(" ", text)
+    text = _MARKUP.sub("", text)
+    text = _SPACES.sub(" ", text)
+    return _BLANK_LINES.sub("\n", text).strip()
+
+
+def article_sections(article: Article) -> tuple[SectionDoc, ...]:
+    """The intro (if any) and every section, with plain text; a leading H1 counts as the intro."""
+    found: list[SectionDoc] = []
+    intro = plain_text(article.intro())
+    sections = article.sections()
+    if sections and sections[0].heading.level == 1 and not intro:
+        intro = plain_text(sections[0].text)
+        sections = sections[1:]
+    # The top of the article always counts as a section, titled by the article's title, so a
+    # query that names the article links to the article rather than to one of its sections.
+    found.append(SectionDoc(anchor="", title=article.title, text=intro))
+    for section in sections:
+        found.append(
+            SectionDoc(
+                anchor=section.heading.anchor,
+                title=section.heading.title,
+                text=plain_text(section.text),
+            )
+        )
+    return tuple(found)
+
+
+def article_digest(article: Article) -> str:
+    """Hash of everything the index holds about an article; equal digests need no re-indexing."""
+    payload = json.dumps(
+        [
+            SCHEMA_VERSION,
+            str(article.path),
+            article.id,
+            article.title,
+            article.summary,
+            article.category,
+            list(article.tags),
+            article.product_area,
+            list(article.features),
+            article.audience,
+            list(article.aliases),
+            article.body,
+        ],
+        ensure_ascii=False,
+    )
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:32]
+
+
+def article_documents(article: Article) -> list[dict[str, Any]]:
+    """The Whoosh documents for one article: the article, its sections (in order), its source."""
+    sections = article_sections(article)
+    path = str(article.path)
+    keywords = [
+        *article.tags,
+        article.category or "",
+        article.product_area or "",
+        *article.features,
+    ]
+    data = {
+        "title": article.title,
+        "summary": article.summary,
+        "category": article.category,
+        "tags": list(article.tags),
+        "aliases": list(article.aliases),
+        "sections": [[s.anchor, s.title] for s in sections],
+    }
+    documents: list[dict[str, Any]] = [
+        {
+            "path": path,
+            "kind": "article",
+            "article_id": article.id,
+            "url": article.url,
+            "audience": article.audience,
+            "title": "\n".join([article.title, *article.aliases]),
+            "summary": article.summary,
+            "headings": "\n".join(s.title for s in sections if s.anchor),
+            "keywords": "\n".join(k.replace("-", " ").replace("_", " ") for k in keywords if k),
+            "body": "\n".join(s.text for s in sections),
+            "spell_internal" if article.is_internal else "spell": "\n".join(
+                [
+                    article.title,
+                    *article.aliases,
+                    article.summary,
+                    *(s.title + "\n" + s.text for s in sections),
+                ]
+            ),
+            "data": data,
+        }
+    ]
+    for section in sections:
+        documents.append(
+            {
+                "path": path,
+                "kind": "section",
+                "article_id": article.id,
+                "audience": article.audience,
+                "s_heading": section.title
+                if section.anchor
+                else "\n".join([article.title, *article.aliases]),
+                "s_text": section.text,
+                "data": {
+                    "anchor": section.anchor,
+                    "title": section.title,
+                    "text": section.text[:SNIPPET_CHARS],
+                },
+            }
+        )
+    # The Markdown source, for `GET /articles/{id}`; kept apart so ranking never unpickles it.
+    documents.append(
+        {
+            "path": path,
+            "kind": "source",
+            "article_id": article.id,
+            "audience": article.audience,
+            "data": {"body": article.body[:STORED_BODY_CHARS]},
+        }
+    )
+    return documents

@@ -16,7 +16,7 @@ from generator.errors import KBError
 from generator.project import find_project
 
 # Engines register their commands here; each module exposes COMMANDS, a list of click commands.
-ENGINE_COMMAND_MODULES = ("search.cli", "gaps.cli", "gaps.stale_cli", "generator.workflow_cli")
+ENGINE_COMMAND_MODULES = ("search.cli", "gaps.cli", "gaps.stale_cli", "gaps.report_cli", "generator.workflow_cli")
 
 
 class KBGroup(click.Group):

@@ -21,6 +21,9 @@ MAX_NOTES_BYTES = 64 * 1024 * 1024
 MAX_ENTRY_CHARS = 4000
 """Longer entries are cut: the head of an entry says what changed; the rest is detail."""
 
+MAX_CODE_LINES = 200
+"""Code lines kept per entry: enough for any example, bounded for pasted logs."""
+
 
 @dataclass(frozen=True)
 class NoteEntry:
@@ -40,6 +43,8 @@ class NoteEntry:
     """URLs the entry links to, in order."""
     details: str = ""
     """Plain text of sub-bullets and continuation lines."""
+    code: tuple[str, ...] = ()
+    """Lines of the code blocks shown with the entry (commands, config, output), as written."""
 
 
 @dataclass(frozen=True)
@@ -290,6 +295,7 @@ class _Draft:
     kind_of_section: EntryKind | None
     is_bullet: bool
     code: list[str] = dataclasses.field(default_factory=list)
+    code_lines: list[str] = dataclasses.field(default_factory=list)
 
 
 @dataclass
@@ -341,12 +347,15 @@ def parse_release_notes(text: str) -> tuple[Release, ...]:
         text = " ".join(line.strip() for line in lines if line.strip())[:MAX_ENTRY_CHARS]
         if not text:
             return
+        kept = [line.rstrip() for line in lines if line.strip()][:MAX_CODE_LINES]
         if draft is not None:
             draft.code.append(text)
+            draft.code_lines.extend(kept)
         elif current.entries and current.entries[-1].section == section_path():
             last = current.entries[-1]
             details = f"{last.details} {text}".strip()[:MAX_ENTRY_CHARS]
-            current.entries[-1] = dataclasses.replace(last, details=details)
+            code = (*last.code, *kept)[:MAX_CODE_LINES]
+            current.entries[-1] = dataclasses.replace(last, details=details, code=code)
 
     def start_release(version: str, date: dt.date | None, number: int) -> None:
         nonlocal current
@@ -481,6 +490,7 @@ def _finish(draft: _Draft) -> NoteEntry | None:
         line=draft.line,
         links=find_links(source),
         details=details[:MAX_ENTRY_CHARS],
+        code=tuple(draft.code_lines[:MAX_CODE_LINES]),
     )
 
 

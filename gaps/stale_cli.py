@@ -31,6 +31,12 @@ _FORMATS = ("md", "json", "html", "github")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write the report to this file instead of standard output.")
 @click.option("--threshold", type=click.FloatRange(0, 1), default=None, help="Flag articles scoring at least this much (default 0.4).")
 @click.option("--limit", type=click.IntRange(min=1), help="List at most this many articles.")
+@click.option(
+    "--min-listed",
+    type=click.IntRange(min=0),
+    default=None,
+    help="List at least this many articles when they have evidence, those below the threshold as lower-confidence candidates (default 10; 0: only the threshold).",
+)
 @click.option("--fail-on", type=click.FloatRange(0, 1), metavar="SCORE", help="Exit 1 if any article scores at least SCORE (for CI).")
 @click.option("--mark", is_flag=True, help="Write 'stale_since: <version>' into the flagged articles' front matter.")
 @click.option("--overdue", is_flag=True, help="Instead: list articles whose reviewed + review_every has passed.")
@@ -46,6 +52,7 @@ def stale_command(
     output: Path | None,
     threshold: float | None,
     limit: int | None,
+    min_listed: int | None,
     fail_on: float | None,
     mark: bool,
     overdue: bool,
@@ -91,7 +98,7 @@ def stale_command(
 
     from gaps.release_notes import pick_release, read_git_range, read_release_notes
     from gaps.stale_report import render_stale
-    from gaps.staleness import DEFAULT_THRESHOLD, check_staleness
+    from gaps.staleness import DEFAULT_THRESHOLD, MIN_LISTED, check_staleness
 
     if git_range:
         release = read_git_range(repo, git_range)
@@ -105,20 +112,27 @@ def stale_command(
     cutoff = threshold if threshold is not None else DEFAULT_THRESHOLD
     if fail_on is not None:
         cutoff = min(cutoff, fail_on)  # List everything that would fail the build.
-    report = check_staleness(loaded.articles, release, threshold=cutoff, site_url=project.site_url)
+    report = check_staleness(
+        loaded.articles,
+        release,
+        threshold=cutoff,
+        min_listed=MIN_LISTED if min_listed is None else min_listed,
+        site_url=project.site_url,
+    )
     if limit is not None:
         report = dataclasses.replace(report, flagged=report.flagged[:limit])
     release_name = release.version or source_name
     _emit(render_stale(report, output_format, release_name=release_name, shown=shown, fail_on=fail_on), output)
 
-    if mark and not report.flagged:
+    to_mark = report.above_threshold  # Lower-confidence candidates are for a reader to judge.
+    if mark and not to_mark:
         click.echo("No article to mark.", err=True)
-    if mark and report.flagged:
+    if mark and to_mark:
         from gaps.stale_mark import mark_stale
 
         result = mark_stale(
             project.articles_dir,
-            [(item.path, item.title) for item in report.flagged],
+            [(item.path, item.title) for item in to_mark],
             version=release.version,
             marked_on=day,
         )

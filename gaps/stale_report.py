@@ -58,18 +58,28 @@ def render_stale(
 
 def _summary(report: StalenessReport) -> str:
     entries = len(report.release.entries)
+    confident = len(report.above_threshold)
+    candidates = len(report.flagged) - confident
+    more = (
+        f" {candidates} lower-confidence {'candidate' if candidates == 1 else 'candidates'} below the threshold "
+        f"{'is' if candidates == 1 else 'are'} listed after {'it' if confident == 1 else 'them'}."
+        if candidates
+        else ""
+    )
     return (
-        f"{len(report.flagged)} of {report.articles_checked} articles flagged "
-        f"(score ≥ {report.threshold:.2f}) from {entries} note {'entry' if entries == 1 else 'entries'}."
+        f"{confident} of {report.articles_checked} articles flagged "
+        f"(score ≥ {report.threshold:.2f}) from {entries} note {'entry' if entries == 1 else 'entries'}.{more}"
     )
 
 
 def _stale_markdown(report: StalenessReport, *, release_name: str, shown: ShownPath) -> str:
     out = [f"# Articles that may be out of date after {_md(release_name)}", "", _summary(report), ""]
-    if not report.flagged:
-        out.append("No article looks out of date.")
+    if not report.above_threshold:
+        out += ["No article looks out of date.", ""]
     for rank, item in enumerate(report.flagged, start=1):
         path = shown(item)
+        if item.is_below_threshold and (rank == 1 or not report.flagged[rank - 2].is_below_threshold):
+            out += ["---", "", "Lower-confidence candidates (below the threshold; check them if time allows):", ""]
         out += [f"## {rank}. {_md(item.title)} — {item.score:.2f}", "", f"`{path}`", ""]
         out += [f"- {_md(reason)}" for reason in item.reasons]
         if item.evidence:
@@ -86,6 +96,8 @@ def _stale_github(
     out: list[str] = []
     for item in report.flagged:
         level = "error" if fail_on is not None and item.score >= fail_on else "warning"
+        if item.is_below_threshold:
+            level = "notice"
         title = f"May be out of date after {release_name} (score {item.score:.2f})"
         locations = [(e.line, e.entry) for e in item.evidence] or [(1, "")]
         seen: set[int] = set()
@@ -113,8 +125,9 @@ def _stale_html(report: StalenessReport, *, release_name: str, shown: ShownPath)
             f"<li><code>{esc(path)}:{e.line}</code> <q>{esc(e.text)}</q><br><small>{esc(e.entry)}</small></li>"
             for e in item.evidence
         )
+        row_class = ' class="candidate"' if item.is_below_threshold else ""
         rows.append(
-            f"<tr><td>{rank}</td><td><strong>{esc(item.title)}</strong><br><code>{esc(path)}</code></td>"
+            f"<tr{row_class}><td>{rank}</td><td><strong>{esc(item.title)}</strong><br><code>{esc(path)}</code></td>"
             f"<td>{item.score:.2f}</td><td><ul>{reasons}</ul></td><td><ul>{evidence}</ul></td></tr>"
         )
     body = (
@@ -234,6 +247,6 @@ def _html_page(title: str, summary: str, body: str) -> str:
         f"<title>{esc(title)}</title>"
         "<style>body{font-family:system-ui,sans-serif;margin:2rem;max-width:80rem}"
         "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.4rem;vertical-align:top;text-align:left}"
-        "code{background:#f4f4f4}</style></head><body>"
+        "code{background:#f4f4f4}tr.candidate{color:#555;font-style:italic}</style></head><body>"
         f"<h1>{esc(title)}</h1><p>{esc(summary)}</p>{body}</body></html>\n"
     )

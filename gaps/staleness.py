@@ -12,20 +12,27 @@ each worth 0..1:
 - outdated version (0.35-0.7): the entry names a new version of a component ('Upgrade
   OpenAPI to 3.1.0') and an article line names that component with an older version of the
   same major ('"openapi": "3.0.2"');
-- text (up to 0.7): BM25F of the entry against the section (page title and heading count
-  double). It counts fully only when the section covers the entry's most distinctive words,
-  and only for the articles closest to the entry's best one.
+- code line (up to 0.6): a line of the entry's code example (command, config, output) that an
+  article shows too, numbers and markup aside, worth more the fewer articles have it;
+- text (up to 0.7): BM25F of the entry against the section (page title, file path and heading
+  count double; so do other pages' link texts pointing at the page or section, while a link's
+  text counts a quarter on the page it sits on, so hub pages listing features by link do not
+  outrank the pages that document them; URLs are not text). It counts fully only when the
+  section covers the entry's most distinctive words, and only for the articles closest to the
+  entry's best one.
 
 Evidence is combined strongest first, each further piece counting half the one before,
 1 - (1-a)(1-b/2)(1-c/4): first the signals of one entry and article, then, scaled by what
-kind of entry it is (features, removals: 1; fixes: 0.5; docs: 0.4; translations, internal:
+kind of entry it is (features, removals: 1; fixes: 0.5; docs: 0.2; translations, internal:
 0.1), the article's best three entries. Changelogs and dated posts in the help center record
 the past and are not checked.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
+import posixpath
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -52,15 +59,30 @@ match covering most of the entry's distinctive words. A fix needs a link; docs, 
 and internal entries, a weak text match or a common identifier never flag alone. On the dev
 sets, unrelated release notes flag 3-10% of a help center at 0.4 (up to a quarter at 0.3)."""
 
+MIN_LISTED = 10
+"""`kb stale` lists at least this many articles (when that many have evidence), the ones below
+the threshold marked as lower-confidence candidates: a writer reviewing a release reads a short
+ranked list, and on the dev sets the threshold alone hides a true page in one release of four."""
+
+CANDIDATE_FLOOR = 0.15
+"""Below-threshold candidates must score at least this much: a shared rare word or identifier,
+not one common word."""
+
 KIND_WEIGHTS: dict[EntryKind, float] = {
-    "change": 1.0, "fix": 0.5, "docs": 0.4, "translation": 0.1, "internal": 0.1,
+    "change": 1.0, "fix": 0.5, "docs": 0.2, "translation": 0.1, "internal": 0.1,
 }
-"""How much an entry counts, by what its section says it is about."""
+"""How much an entry counts, by what its section says it is about. A docs entry records a change
+already made to the documentation: it points at a page that was just updated, not made stale."""
 
 LINK_WEIGHT = 0.9
 FEATURE_WEIGHT = 0.85
 PRODUCT_AREA_WEIGHT = 0.5
 IDENTIFIER_WEIGHT = 0.7
+CODE_LINE_WEIGHT = 0.6
+"""A line of the notes' code example (a command, a config line, log output) that an article
+shows too, worth more the fewer articles have it: that page shows the same thing in use."""
+CODE_LINE_MIN_CHARS = 16
+"""Shorter code lines ('}', 'import os') are too common to tie an article to an entry."""
 OUTDATED_VERSION_WEIGHT = 0.7
 """An article stating an older version of what the release upgrades (0.5-1 of it, rarer more)."""
 PLAIN_WORD_FACTOR = 0.6
@@ -89,6 +111,11 @@ BM25_K1 = 1.2
 BM25_B = 0.75
 TITLE_BOOST = 2.0
 HEADING_BOOST = 2.0
+LINK_TEXT_WEIGHT = 0.25
+"""Weight of a link's text on the page it sits on: an overview that lists features by links to
+their pages (a hub) is not where they are documented."""
+ANCHOR_TEXT_BOOST = 1.0
+"""Weight of other pages' link texts on the page (or section) they point to, each text once."""
 
 STOP_WORDS: frozenset[str] = frozenset(
     """
@@ -110,6 +137,7 @@ STOP_WORDS: frozenset[str] = frozenset(
 """English function words plus the verbs every changelog entry starts with."""
 
 _WORD = re.compile(r"[^\W_]+")
+_SPACES = re.compile(r"\s+")
 _HTML_COMMENT_OR_TAG = re.compile(r"<!--|-->|</?[a-zA-Z][^>]*>")
 
 
@@ -138,6 +166,8 @@ class StaleArticle:
     """0..1; higher means more likely out of date."""
     reasons: tuple[str, ...]
     evidence: tuple[Evidence, ...]
+    is_below_threshold: bool = False
+    """Listed only to fill the report up to `min_listed`: a lower-confidence candidate."""
 
 
 @dataclass(frozen=True)
@@ -146,9 +176,14 @@ class StalenessReport:
 
     release: Release
     flagged: tuple[StaleArticle, ...]
-    """Best first; only articles at or above the threshold."""
+    """Best first: articles at or above the threshold, then lower-confidence candidates."""
     articles_checked: int
     threshold: float
+
+    @property
+    def above_threshold(self) -> tuple[StaleArticle, ...]:
+        """The flagged articles that reach the threshold (what --mark and CI act on)."""
+        return tuple(item for item in self.flagged if not item.is_below_threshold)
 
 
 # --- Text analysis --------------------------------------------------------------------------
@@ -224,23 +259,42 @@ class _Index:
         cols: list[int] = []
         boosts: list[float] = []
         lengths: list[int] = []
+        resolver = _InternalLinks(articles)
+        pieces: list[tuple[int, list[int], list[int], list[int], list[int]]] = []
+        anchors: dict[tuple[int, str], set[str]] = {}  # (target article, anchor) -> link texts
         for index, article in enumerate(articles):
             self.article_first_unit.append(len(self.units))
             title_ids = word_ids.of(" ".join((article.title, *article.aliases)))
+            path_ids = word_ids.of(re.sub(r"[-_/.]", " ", str(article.path.with_suffix(""))))
+            title_ids = title_ids + [i for i in path_ids if i not in title_ids]
+            references = resolver.references_of(index)
             for unit, body in self._units_of(index, article):
                 row = len(self.units)
                 self.units.append(unit)
-                heading_ids = word_ids.of(unit.heading_title)
-                body_ids = word_ids.of(_HTML_COMMENT_OR_TAG.sub(" ", body))
-                count = len(title_ids) + len(heading_ids) + len(body_ids)
-                rows.extend([row] * count)
-                cols.extend(title_ids)
-                cols.extend(heading_ids)
-                cols.extend(body_ids)
-                boosts.extend([TITLE_BOOST] * len(title_ids))
-                boosts.extend([HEADING_BOOST] * len(heading_ids))
-                boosts.extend([1.0] * len(body_ids))
-                lengths.append(len(body_ids) + 2)
+                prose, link_texts = resolver.split(index, _HTML_COMMENT_OR_TAG.sub(" ", body), references)
+                for target, text in link_texts:
+                    anchors.setdefault(target, set()).add(text.lower())
+                link_ids = word_ids.of(" ".join(text for _, text in link_texts))
+                pieces.append((row, title_ids, word_ids.of(unit.heading_title), word_ids.of(prose), link_ids))
+        # Anchor text: how other pages name a page (or the section a link's #anchor points to)
+        # describes it as well as its own heading does.
+        anchor_ids: dict[int, list[int]] = {}
+        for (target_article, anchor), texts in anchors.items():
+            row = self._unit_of_anchor(target_article, anchor)
+            anchor_ids.setdefault(row, []).extend(word_ids.of(" ".join(sorted(texts))))
+        for row, title_ids, heading_ids, body_ids, link_ids in pieces:
+            named_ids = anchor_ids.get(row, [])
+            for ids, boost in (
+                (title_ids, TITLE_BOOST),
+                (heading_ids, HEADING_BOOST),
+                (body_ids, 1.0),
+                (link_ids, LINK_TEXT_WEIGHT),
+                (named_ids, ANCHOR_TEXT_BOOST),
+            ):
+                rows.extend([row] * len(ids))
+                cols.extend(ids)
+                boosts.extend([boost] * len(ids))
+            lengths.append(len(body_ids) + len(link_ids) + 2)
         self.vocabulary = vocabulary
         shape = (len(self.units), len(vocabulary))
         row_index = np.asarray(rows, dtype=np.int64)
@@ -266,6 +320,18 @@ class _Index:
         self.matrix = tf
         self._postings: sparse.csc_matrix | None = None
         self._lowered: list[str] | None = None
+
+    def _unit_of_anchor(self, article_index: int, anchor: str) -> int:
+        """The unit a link to `article#anchor` lands on (the article's first unit if unknown)."""
+        first = self.article_first_unit[article_index]
+        if anchor:
+            line = next((h.line for h in self.articles[article_index].headings if h.anchor == anchor), None)
+            row = first
+            while line is not None and row < len(self.units) and self.units[row].article == article_index:
+                if self.units[row].first_line == line:
+                    return row
+                row += 1
+        return first
 
     def _units_of(self, index: int, article: Article) -> list[tuple[_Unit, str]]:
         lines = self.lines[index]
@@ -308,6 +374,67 @@ class _Index:
             for number in range(unit.first_line, unit.last_line + 1)
             if 0 <= number - article.body_line < len(lines)
         ]
+
+
+_INLINE_OR_REFERENCE_LINK = re.compile(
+    r"(!?)\[((?:[^\[\]]|\[[^\]]*\])*)\]"
+    r"(?:\(\s*<?([^)\s>]*)>?(?:\s+[\"'(][^)]*[\"')])?\s*\)|\[([^\]]*)\])?"
+)
+_REFERENCE_DEFINITION = re.compile(r"^ {0,3}\[([^\]]+)\]:[ \t]*<?(\S+?)>?(?:[ \t]+.*)?$", re.MULTILINE)
+
+
+class _InternalLinks:
+    """Links between articles: their text names the page linked to, not the page they sit on."""
+
+    def __init__(self, articles: tuple[Article, ...]) -> None:
+        self.articles = articles
+        self.by_path = {str(article.path): index for index, article in enumerate(articles)}
+
+    def resolve(self, article_index: int, url: str) -> tuple[int, str] | None:
+        """(article, anchor) a relative link points to; None for external links and self-links."""
+        if not url or "://" in url or url.startswith(("mailto:", "#", "/")):
+            return None
+        path, _, anchor = url.partition("#")
+        path = path.split("?", 1)[0].rstrip("/")
+        base = posixpath.dirname(str(self.articles[article_index].path))
+        joined = posixpath.normpath(posixpath.join(base, unquote(path)))
+        for candidate in (joined, joined + ".md", joined + "/index.md"):
+            target = self.by_path.get(candidate)
+            if target is not None:
+                return (target, anchor) if target != article_index else None
+        return None
+
+    def references_of(self, article_index: int) -> dict[str, tuple[int, str]]:
+        """Reference-style link labels of an article (lower case) that point at other articles."""
+        found: dict[str, tuple[int, str]] = {}
+        body = self.articles[article_index].body
+        if "]:" in body:
+            for match in _REFERENCE_DEFINITION.finditer(body):
+                target = self.resolve(article_index, match.group(2))
+                if target is not None:
+                    found.setdefault(match.group(1).strip().lower(), target)
+        return found
+
+    def split(
+        self, article_index: int, text: str, references: dict[str, tuple[int, str]]
+    ) -> tuple[str, list[tuple[tuple[int, str], str]]]:
+        """The text without URLs and link definitions, and the texts of its links to other articles."""
+        if "[" not in text:
+            return text, []
+        links: list[tuple[tuple[int, str], str]] = []
+
+        def replace(match: re.Match[str]) -> str:
+            label, url, reference = match.group(2), match.group(3), match.group(4)
+            if url is not None:
+                target = self.resolve(article_index, url) if not match.group(1) else None
+            else:
+                target = references.get((reference or label).strip().lower())
+            if target is None:
+                return f" {label} "
+            links.append((target, label))
+            return " "
+
+        return _INLINE_OR_REFERENCE_LINK.sub(replace, _REFERENCE_DEFINITION.sub(" ", text)), links
 
 
 # --- Signals --------------------------------------------------------------------------------
@@ -499,6 +626,56 @@ def version_mentions(text: str) -> list[tuple[str, tuple[int, ...]]]:
         if (name.group(1), version) not in found:
             found.append((name.group(1), version))
     return found
+
+
+_DIGITS = re.compile(r"\d+")
+_PROMPT = re.compile(r"^(?:\$|>>>|>|#|%)\s+")
+
+
+def code_line_key(line: str) -> str:
+    """A code line as compared between notes and articles: markup, prompts, spacing, case and
+    numbers (ports, process ids, timings) do not count."""
+    text = _HTML_COMMENT_OR_TAG.sub("", line).strip()
+    text = _PROMPT.sub("", text)
+    return _SPACES.sub(" ", _DIGITS.sub("0", text.lower())).strip()
+
+
+def _code_line_matches(entries: tuple[NoteEntry, ...], index: _Index) -> list[_Match]:
+    """Articles that show a line of an entry's code example."""
+    wanted: dict[str, list[tuple[int, str]]] = {}
+    for entry_index, entry in enumerate(entries):
+        for line in entry.code:
+            key = code_line_key(line)
+            if len(key) >= CODE_LINE_MIN_CHARS and len(set(terms_of(key))) >= 2:
+                wanted.setdefault(key, []).append((entry_index, line.strip()))
+    if not wanted:
+        return []
+    n_articles = max(len(index.articles), 2)
+    found: dict[str, dict[int, tuple[int, str]]] = {}
+    for article_index, lines in enumerate(index.lines):
+        first = index.articles[article_index].body_line
+        for offset, text in enumerate(lines):
+            if len(text) < CODE_LINE_MIN_CHARS:
+                continue
+            key = code_line_key(text)
+            if key in wanted:
+                found.setdefault(key, {}).setdefault(article_index, (first + offset, text))
+    per_pair: dict[tuple[int, int], list[tuple[float, str, tuple[int, str]]]] = {}
+    for key, articles in found.items():
+        specificity = math.log(n_articles / len(articles)) / math.log(n_articles)
+        strength = CODE_LINE_WEIGHT * specificity
+        if strength <= 0.02:
+            continue
+        for entry_index, shown in wanted[key]:
+            reason = f"shows the line `{_short(shown, 80)}` (in {len(articles)} of {len(index.articles)} articles)"
+            for article_index, where in articles.items():
+                per_pair.setdefault((entry_index, article_index), []).append((strength, reason, where))
+    matches: list[_Match] = []
+    for (entry_index, article_index), hits in per_pair.items():
+        hits.sort(key=lambda hit: -hit[0])
+        evidence_lines = tuple(dict.fromkeys(hit[2] for hit in hits))[:MAX_EVIDENCE_LINES]
+        matches.append(_Match(entry_index, article_index, combine([hit[0] for hit in hits]), hits[0][1], evidence_lines))
+    return matches
 
 
 def _outdated_version_matches(entries: tuple[NoteEntry, ...], index: _Index) -> list[_Match]:
@@ -765,9 +942,14 @@ def check_staleness(
     release: Release,
     *,
     threshold: float = DEFAULT_THRESHOLD,
+    min_listed: int = 0,
     site_url: str = "",
 ) -> StalenessReport:
-    """Score every article against every entry of the release; flag those above threshold."""
+    """Score every article against every entry of the release; flag those above threshold.
+
+    With `min_listed`, the best articles below the threshold (down to CANDIDATE_FLOOR) are added
+    as lower-confidence candidates until that many are listed.
+    """
     entries = release.entries
     if len(entries) > MAX_ENTRIES:
         raise KBError(
@@ -781,6 +963,7 @@ def check_staleness(
         *_declared_matches(entries, articles),
         *_identifier_matches(entries, index),
         *_outdated_version_matches(entries, index),
+        *_code_line_matches(entries, index),
         *_text_matches(entries, index),
     ]
     per_pair: dict[tuple[int, int], list[_Match]] = {}
@@ -791,15 +974,23 @@ def check_staleness(
         found.sort(key=lambda match: -match.strength)
         score = combine([match.strength for match in found]) * KIND_WEIGHTS[entries[entry_index].kind]
         per_article.setdefault(article_index, []).append((score, entry_index, found))
-    flagged: list[StaleArticle] = []
+    ranked: list[tuple[float, str, int, list[tuple[float, int, list[_Match]]]]] = []
     for article_index, scored in per_article.items():
         scored.sort(key=lambda item: (-item[0], item[1]))
         top = scored[:ENTRIES_PER_ARTICLE]
         total = round(combine([score for score, _, _ in top]), 4)
-        if total < threshold:
-            continue
-        flagged.append(_describe(articles[article_index], total, top, entries, index))
-    flagged.sort(key=lambda item: (-item.score, str(item.path)))
+        ranked.append((total, str(articles[article_index].path), article_index, top))
+    ranked.sort(key=lambda item: (-item[0], item[1]))
+    flagged: list[StaleArticle] = []
+    for total, _, article_index, top in ranked:
+        is_below = total < threshold
+        if is_below and (len(flagged) >= min_listed or total < min(CANDIDATE_FLOOR, threshold)):
+            break
+        item = _describe(articles[article_index], total, top, entries, index)
+        if is_below:
+            note = f"lower confidence: below the {threshold:.2f} threshold, listed to fill the top {min_listed}"
+            item = dataclasses.replace(item, reasons=(note, *item.reasons), is_below_threshold=True)
+        flagged.append(item)
     return StalenessReport(release=release, flagged=tuple(flagged), articles_checked=len(articles), threshold=threshold)
 
 

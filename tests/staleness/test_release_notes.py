@@ -263,3 +263,8 @@ def test_real_fastapi_notes_keep_distractor_sections_apart(shared_data: Path):
     assert kinds[:2] == ["change", "change"]
     assert kinds.count("translation") == 2
     assert "https://fastapi.tiangolo.com/tutorial/schema-extra-example/" in release.entries[0].links
+
+
+def test_code_blocks_keep_their_lines_for_matching():
+    (release,) = parse_release_notes("## 2.0\n\n- New `acme push` command\n\n  ```console\n  $ acme push\n  Pushed 3 files\n  ```\n\nTry it:\n\n```\nacme push --all\n```\n")
+    assert [entry.code for entry in release.entries] == [("  $ acme push", "  Pushed 3 files"), ("acme push --all",)]

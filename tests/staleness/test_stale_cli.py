@@ -270,3 +270,19 @@ def test_help_names_the_default_threshold(runner):
 
     result = runner.invoke(main, ["stale", "--help"])
     assert f"(default {DEFAULT_THRESHOLD:g})" in " ".join(result.output.split())
+
+
+def test_lower_confidence_candidates_are_listed_but_not_marked(runner, kb, tmp_path):
+    notes = tmp_path / "n.md"
+    notes.write_text("## 5.0\n\n- Recovery codes now print, see [it](https://x.io/account/two-factor/)\n- Faster refunds\n", encoding="utf-8")
+    report = run_json(runner, "--kb", str(kb), "--release", str(notes))
+    assert [item["path"] for item in report["flagged"]] == ["account/two-factor.md", "billing/refunds.md"]
+    assert report["flagged"][1]["reasons"][0].startswith("lower confidence: below the 0.40 threshold")
+    strict = run_json(runner, "--kb", str(kb), "--release", str(notes), "--min-listed", "0")
+    assert [item["path"] for item in strict["flagged"]] == ["account/two-factor.md"]
+    markdown = runner.invoke(main, ["stale", "--kb", str(kb), "--release", str(notes)]).stdout
+    assert "1 of 3 articles flagged (score ≥ 0.40) from 2 note entries. 1 lower-confidence candidate below the threshold is listed after it." in markdown
+    assert "Lower-confidence candidates (below the threshold; check them if time allows):\n\n## 2. Refunds — " in markdown
+    result = runner.invoke(main, ["stale", "--kb", str(kb), "--release", str(notes), "--mark", "--today", "2025-03-05"])
+    assert "Marked 1 article stale since 5.0." in result.stderr
+    assert "stale_since" not in (kb / "billing/refunds.md").read_text(encoding="utf-8")

@@ -209,3 +209,67 @@ def test_dated_posts_are_history_but_dated_docs_are_not(tmp_path: Path):
     paths = flagged_paths(root, release("- Recovery codes can be regenerated"), threshold=0.0)
     assert "blog/recovery.md" not in paths
     assert "security/recovery.md" in paths
+
+
+def test_below_threshold_candidates_fill_the_list_and_are_marked(tmp_path: Path):
+    root = help_center(tmp_path)
+    notes = release("- Recovery codes can now be printed, see [docs](https://help.example.org/account/two-factor/).", "- Faster CSV reports")
+    articles = load_articles(root).articles
+    strict = check_staleness(articles, notes)
+    listed = check_staleness(articles, notes, min_listed=10)
+    assert [str(item.path) for item in strict.flagged] == ["account/two-factor.md"]
+    assert [str(item.path) for item in listed.flagged] == ["account/two-factor.md", "plain.md"]
+    candidate = listed.flagged[1]
+    assert candidate.is_below_threshold and candidate.score < listed.threshold
+    assert candidate.reasons[0] == "lower confidence: below the 0.40 threshold, listed to fill the top 10"
+    assert listed.above_threshold == strict.flagged
+
+
+def test_min_listed_stops_at_articles_without_real_evidence(tmp_path: Path):
+    root = help_center(tmp_path)
+    report = check_staleness(load_articles(root).articles, release("- Faster startup on older phones"), min_listed=10)
+    assert report.flagged == ()
+
+
+def test_link_text_on_a_hub_page_counts_for_the_page_it_links_to(tmp_path: Path):
+    write_article(
+        tmp_path / "overview.md",
+        "# What you get\n\n- [Instant previews](setup/navigation.md#instant-previews)\n- [Offline search][offline]\n\n"
+        "  [offline]: setup/search.md\n",
+        title="What you get",
+    )
+    write_article(
+        tmp_path / "setup/navigation.md",
+        "# Navigation\n\nTabs, sections and more.\n\n## Instant previews\n\nHover a link to see the page.\n",
+        title="Navigation",
+    )
+    write_article(tmp_path / "setup/search.md", "# Search\n\nThe search box finds pages.\n", title="Search")
+    assert flagged_paths(tmp_path, release("- Added support for offline search"), threshold=0.05)[0] == "setup/search.md"
+    report = check_staleness(load_articles(tmp_path).articles, release("- Added support for instant previews"), threshold=0.05)
+    assert [str(item.path) for item in report.flagged] == ["setup/navigation.md"]
+    assert "(section 'Instant previews')" in report.flagged[0].reasons[0]
+
+
+def test_docs_entries_weigh_less_than_fixes(tmp_path: Path):
+    """A docs entry records a page already updated; a fix may have left one out of date."""
+    articles = load_articles(help_center(tmp_path)).articles
+    link = "recovery codes, see [it](https://x.io/account/two-factor/)"
+    docs = check_staleness(articles, release("### Docs", f"- Clarified {link}"), threshold=0.1)
+    fix = check_staleness(articles, release("### Fixes", f"- Fixed {link}"), threshold=0.1)
+    assert [str(item.path) for item in fix.flagged] == [str(item.path) for item in docs.flagged] == ["account/two-factor.md"]
+    assert docs.flagged[0].score < 0.4 <= fix.flagged[0].score
+
+
+def test_a_line_of_the_notes_code_example_shown_in_an_article(tmp_path: Path):
+    root = help_center(tmp_path)
+    write_article(
+        root / "cli/sync.md",
+        "# Syncing\n\n```console\n$ acme sync --all\n<b>INFO</b>:  Synced 1204 records to the warehouse\n```\n",
+        title="Syncing",
+    )
+    notes = release("- The new `acme push` command replaces syncing.", "", "```console", "$ acme push", "INFO:   Synced 87 records to the warehouse", "```")
+    report = check_staleness(load_articles(root).articles, notes)
+    top = report.flagged[0]
+    assert str(top.path) == "cli/sync.md"
+    assert top.reasons[0].startswith("shows the line `INFO:   Synced 87 records to the warehouse` (in 1 of 5 articles)")
+    assert top.evidence[0].line == 8  # below 3 lines of front matter

@@ -132,10 +132,24 @@ def open_whoosh(generation: Path):  # type: ignore[no-untyped-def]
 
 def ram_index(articles: Sequence[Article]):  # type: ignore[no-untyped-def]
     """A Whoosh index held in memory, for tests and one-off searches."""
-    from whoosh.filedb.filestore import RamStorage
+    import shutil
+    import tempfile
 
-    index = RamStorage().create_index(make_schema())
-    _add_all(index, articles)
+    from whoosh.filedb.filestore import FileStorage, RamStorage
+
+    scratch = Path(tempfile.mkdtemp(prefix="kb-whoosh-"))
+
+    class PrivateRamStorage(RamStorage):  # type: ignore[misc]
+        # Whoosh puts RamStorage scratch files in /tmp/MAIN.tmp, shared by every process:
+        # two concurrent in-memory builds then delete each other's files.
+        def temp_storage(self, name=None):  # type: ignore[no-untyped-def]
+            return FileStorage(tempfile.mkdtemp(dir=scratch)).create()
+
+    try:
+        index = PrivateRamStorage().create_index(make_schema())
+        _add_all(index, articles)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
     return index
 
 

@@ -1,0 +1,188 @@
+"""Help-desk export formats: how to recognise each from its columns and which fields to read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class TicketFormat:
+    """One export format: the columns that identify it and where each ticket field lives."""
+
+    name: str
+    """Value of --format, e.g. 'zendesk-csv'."""
+    title: str
+    container: str
+    """'csv' or 'json' (JSON Lines or one JSON document)."""
+    signature: tuple[frozenset[str], ...] = ()
+    """The format matches when the normalised header holds every name of any one of these sets."""
+    id: tuple[str, ...] = ()
+    subject: tuple[str, ...] = ()
+    body: tuple[str, ...] = ()
+    created: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    priority: tuple[str, ...] = ()
+    status: tuple[str, ...] = ()
+    kind: tuple[str, ...] = ()
+    """Vendor's ticket type (Freshdesk Type, Jira Issue Type): a hint for the case type."""
+    area: tuple[str, ...] = ()
+    """Vendor's product grouping (Jira Components): a hint for the product area."""
+
+
+def normalise_column(name: str) -> str:
+    """'Created_At ' -> 'created at': how column names are compared."""
+    return " ".join(name.replace("_", " ").replace("\ufeff", "").strip().lower().split())
+
+
+_GENERIC_ID = ("id", "ticket id", "ticket number", "number", "key", "conversation id", "issue key")
+_GENERIC_SUBJECT = ("subject", "title", "summary", "question", "topic")
+_GENERIC_BODY = ("body", "description", "message", "text", "content", "comment", "first message", "details")
+_GENERIC_CREATED = ("created at", "created", "created time", "date", "timestamp", "created on", "opened at", "time")
+_GENERIC_TAGS = ("tags", "labels", "tag", "label")
+_GENERIC_PRIORITY = ("priority", "severity", "urgency")
+_GENERIC_STATUS = ("status", "state")
+_GENERIC_KIND = ("type", "ticket type", "issue type", "category")
+
+ZENDESK_CSV = TicketFormat(
+    name="zendesk-csv",
+    title="Zendesk CSV export",
+    container="csv",
+    signature=(
+        frozenset({"id", "subject", "requester"}),
+        frozenset({"id", "subject", "ticket type"}),
+        frozenset({"id", "subject", "via", "created at"}),
+    ),
+    id=("id",),
+    subject=("subject",),
+    body=("description",),
+    created=("created at",),
+    tags=("tags",),
+    priority=("priority",),
+    status=("status",),
+    kind=("ticket type",),
+)
+
+FRESHDESK_CSV = TicketFormat(
+    name="freshdesk-csv",
+    title="Freshdesk CSV export",
+    container="csv",
+    signature=(frozenset({"ticket id", "subject", "created time"}), frozenset({"ticket id", "subject", "description"})),
+    id=("ticket id",),
+    subject=("subject",),
+    body=("description",),
+    created=("created time",),
+    tags=("tags",),
+    priority=("priority",),
+    status=("status",),
+    kind=("type",),
+)
+
+JIRA_CSV = TicketFormat(
+    name="jira-csv",
+    title="Jira / Jira Service Management CSV export",
+    container="csv",
+    signature=(frozenset({"issue key", "summary"}),),
+    id=("issue key",),
+    subject=("summary",),
+    body=("description",),
+    created=("created",),
+    tags=("labels",),
+    priority=("priority",),
+    status=("status",),
+    kind=("issue type", "request type", "customer request type"),
+    area=("component/s", "components"),
+)
+
+INTERCOM_CSV = TicketFormat(
+    name="intercom-csv",
+    title="Intercom conversations CSV export",
+    container="csv",
+    signature=(frozenset({"conversation id"}),),
+    id=("conversation id",),
+    subject=("conversation subject", "subject", "title"),
+    body=("first message", "conversation first message", "initial message", "conversation body", "body", "message"),
+    created=("conversation started at", "created at", "started at"),
+    tags=("conversation tags", "tags"),
+    priority=("priority",),
+    status=("state", "status", "conversation state"),
+)
+
+ZENDESK_JSON = TicketFormat(
+    name="zendesk-json",
+    title="Zendesk JSON ticket export",
+    container="json",
+    signature=(frozenset({"id", "subject", "description", "via"}), frozenset({"id", "subject", "description", "requester id"})),
+    id=("id",),
+    subject=("subject", "raw subject"),
+    body=("description",),
+    created=("created at",),
+    tags=("tags",),
+    priority=("priority",),
+    status=("status",),
+    kind=("type",),
+)
+
+INTERCOM_JSON = TicketFormat(
+    name="intercom-json",
+    title="Intercom conversations JSON export",
+    container="json",
+    signature=(frozenset({"id", "source", "conversation parts"}), frozenset({"type", "id", "source", "created at"})),
+    id=("id",),
+    subject=("source.subject", "title"),
+    body=("source.body",),
+    created=("created at",),
+    tags=("tags.tags.name", "tags"),
+    priority=("priority",),
+    status=("state",),
+)
+
+GENERIC_CSV = TicketFormat(
+    name="csv",
+    title="CSV",
+    container="csv",
+    id=_GENERIC_ID,
+    subject=_GENERIC_SUBJECT,
+    body=_GENERIC_BODY,
+    created=_GENERIC_CREATED,
+    tags=_GENERIC_TAGS,
+    priority=_GENERIC_PRIORITY,
+    status=_GENERIC_STATUS,
+    kind=_GENERIC_KIND,
+)
+
+GENERIC_JSONL = TicketFormat(
+    name="jsonl",
+    title="JSON Lines",
+    container="json",
+    id=_GENERIC_ID,
+    subject=_GENERIC_SUBJECT,
+    body=_GENERIC_BODY,
+    created=_GENERIC_CREATED,
+    tags=_GENERIC_TAGS,
+    priority=_GENERIC_PRIORITY,
+    status=_GENERIC_STATUS,
+    kind=_GENERIC_KIND,
+)
+
+FORMATS: tuple[TicketFormat, ...] = (
+    ZENDESK_CSV, FRESHDESK_CSV, JIRA_CSV, INTERCOM_CSV, ZENDESK_JSON, INTERCOM_JSON, GENERIC_CSV, GENERIC_JSONL,
+)
+FORMAT_NAMES: tuple[str, ...] = tuple(f.name for f in FORMATS)
+
+
+def format_named(name: str) -> TicketFormat:
+    for ticket_format in FORMATS:
+        if ticket_format.name == name:
+            return ticket_format
+    raise KeyError(name)
+
+
+def detect_format(columns: list[str], *, container: str) -> TicketFormat:
+    """The vendor format whose signature the normalised columns carry, else the generic one."""
+    present = {normalise_column(c) for c in columns}
+    for ticket_format in FORMATS:
+        if ticket_format.container != container:
+            continue
+        if any(signature <= present for signature in ticket_format.signature):
+            return ticket_format
+    return GENERIC_CSV if container == "csv" else GENERIC_JSONL

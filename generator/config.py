@@ -15,3 +15,18 @@ class SupportKBConfig(base.Config):
     """Build into a temporary folder beside site_dir and swap it in only on success."""
     progress_every = c.Type(int, default=250)
     """Log progress every N rendered pages on large builds (0 turns it off)."""
+
+    search = c.Choice(("material", "pagefind"), default="material")
+    """Browser search: Material's built-in index (one file), or Pagefind's chunked index for large KBs."""
+    feedback_endpoint = c.Type(str, default="")
+    """URL the "Was this helpful?" widget POSTs to; empty: no widget."""
+    related_limit = c.Type(int, default=5)
+    """At most this many related articles under each article (explicit `related:` first)."""
+    featured_limit = c.Type(int, default=6)
+    """At most this many featured articles on the home page."""
+    brand_color = c.Optional(c.Type(str))
+    """Brand colour as #rrggbb; tints the header, links and buttons."""
+    tagline = c.Type(str, default="How can we help?")
+    """The home page's heading above the search box."""
+    stable_links = c.Type(bool, default=True)
+    """Write /a/<id>/ redirect pages and copy those stable links from heading buttons."""

@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any, TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from generator.articles import LoadResult
@@ -97,7 +97,7 @@ def check_urls(
     results = {u: cached[u] for u in urls if u in cached and cached[u].checked_at >= fresh_after}
     to_check = [u for u in urls if u not in results]
     if to_check:
-        results.update(asyncio.run(_check_all(to_check, settings, now)))
+        results.update(_run_coroutine(_check_all(to_check, settings, now)))
         if cache_file is not None:
             cached.update({u: s for u, s in results.items() if s.is_definite})
             _write_cache(cache_file, {u: s for u, s in cached.items() if s.checked_at >= fresh_after})
@@ -200,3 +200,15 @@ def _write_cache(path: Path, statuses: dict[str, LinkStatus]) -> None:
         os.replace(temp, path)
     except OSError:
         pass  # A read-only checkout still gets its findings; only the cache is lost.
+
+
+def _run_coroutine(coroutine: Any) -> Any:
+    """asyncio.run, also from code that already runs an event loop (a notebook, Playwright's sync API)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()

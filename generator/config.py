@@ -28,5 +28,7 @@ class SupportKBConfig(base.Config):
     """Brand colour as #rrggbb; tints the header, links and buttons."""
     tagline = c.Type(str, default="How can we help?")
     """The home page's heading above the search box."""
+    lint = c.Type(dict, default={})
+    """Writer rules of `kb check` (image-alt, orphan, near-duplicate...); read and validated by generator/lint.py."""
     stable_links = c.Type(bool, default=True)
     """Write /a/<id>/ redirect pages and copy those stable links from heading buttons."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -12,10 +13,13 @@ from generator.cli import main
 from tests.conftest import REPO_ROOT
 
 
-def test_sample_passes_strict_check() -> None:
-    result = CliRunner().invoke(main, ["check", "--strict", "-f", str(REPO_ROOT / "mkdocs.yml")])
+def test_sample_passes_check_with_only_review_reminders() -> None:
+    result = CliRunner().invoke(main, ["check", "--format", "json", "-f", str(REPO_ROOT / "mkdocs.yml")])
     assert result.exit_code == 0, result.output
-    assert "0 error(s), 0 warning(s)" in result.output
+    report = json.loads(result.output)
+    assert report["errors"] == 0
+    # Some sample articles are overdue on purpose (and more become so as time passes).
+    assert {f["code"] for f in report["findings"]} <= {"review-overdue"}
 
 
 def test_sample_reads_like_a_real_help_center(sample_kb: Path) -> None:

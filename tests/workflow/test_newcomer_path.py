@@ -11,8 +11,6 @@ from pathlib import Path
 
 from tests.conftest import REPO_ROOT
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
 ARTIFACTS = REPO_ROOT / "tests/artifacts"
 
 
@@ -35,9 +33,7 @@ def static_server(folder: Path) -> Iterator[str]:
         thread.join(timeout=5)
 
 
-def test_init_new_check_build_and_browse(tmp_path: Path, kb) -> None:
-    from playwright.sync_api import sync_playwright
-
+def test_init_new_check_build_and_browse(tmp_path: Path, kb, browser) -> None:
     assert kb("init", "acme-help", "--name", "Acme Help Center", cwd=tmp_path).exit_code == 0
     root = tmp_path / "acme-help"
     new = kb("new", "How do I reset my password?", "--category", "account", "--summary", "Reset it from the sign-in page.", cwd=root)
@@ -58,10 +54,9 @@ def test_init_new_check_build_and_browse(tmp_path: Path, kb) -> None:
     assert (site / "account/how-do-i-reset-my-password/index.html").is_file()
 
     ARTIFACTS.mkdir(exist_ok=True)
-    with static_server(site) as url, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with static_server(site) as url:
+        page = browser.new_page(viewport={"width": 1200, "height": 800})
         try:
-            page = browser.new_page(viewport={"width": 1200, "height": 800})
             page.goto(url + "/")
             assert "Acme Help Center" in page.title()
             content = page.locator(".md-content")  # Material's page body (the navigation drawer is elsewhere)
@@ -76,4 +71,4 @@ def test_init_new_check_build_and_browse(tmp_path: Path, kb) -> None:
             page.wait_for_url("**/getting-started/welcome/")
             assert page.locator("h1").first.inner_text() == "Welcome to Acme Help Center"
         finally:
-            browser.close()
+            page.close()

@@ -18,6 +18,8 @@ class SupportKBConfig(base.Config):
 
     search = c.Choice(("material", "pagefind"), default="material")
     """Browser search: Material's built-in index (one file), or Pagefind's chunked index for large KBs."""
+    events_endpoint = c.Type(str, default="")
+    """URL of the API's POST /events; empty: the site sends no usage events."""
     feedback_endpoint = c.Type(str, default="")
     """URL the "Was this helpful?" widget POSTs to; empty: no widget."""
     related_limit = c.Type(int, default=5)

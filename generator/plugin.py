@@ -130,6 +130,7 @@ class SupportKBPlugin(BasePlugin[SupportKBConfig]):
         self.site_view = SiteView(
             search=self.config.search,
             feedback_endpoint=self.config.feedback_endpoint.strip(),
+            events_endpoint=self.config.events_endpoint.strip(),
             brand_color=color,
             tagline=self.config.tagline,
             stable_links=self.config.stable_links,

@@ -18,6 +18,8 @@ class SiteView:
     """'material' or 'pagefind'."""
     feedback_endpoint: str
     """Where "Was this helpful?" posts; empty: no widget."""
+    events_endpoint: str
+    """Where kb-events.js sends usage events; empty: it is not loaded."""
     brand_color: str | None
     tagline: str
     stable_links: bool

@@ -1,4 +1,4 @@
-"""The HTTP search API (Starlette on uvicorn): GET /search, /articles/{id}, /healthz.
+"""The HTTP search API (Starlette on uvicorn): GET /search, /articles/{id}, /healthz; POST /events.
 
 Every answer is JSON (or the requested paste-ready format); a bad parameter is a 400 with
 {"error": ...}, an unexpected failure a 500 with no stack trace. A background thread keeps the
@@ -7,6 +7,7 @@ index fresh: when a new generation appears, requests switch to it between one an
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import logging
 import threading
@@ -16,6 +17,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from generator.errors import KBError
+from search.events import MAX_BODY_BYTES as MAX_EVENTS_BODY
+from search.events import EventError, EventStore, EventStoreError, parse_events
 
 if TYPE_CHECKING:
     from generator.project import Project
@@ -39,6 +42,8 @@ class ApiSettings:
     refresh_every: float = 2.0
     """Seconds between checks for changed articles."""
     max_query_chars: int = MAX_QUERY_CHARS
+    events_db: Path | None = None
+    """SQLite file for usage events (POST /events); None: the route answers 404."""
 
 
 class LiveIndex:
@@ -131,8 +136,8 @@ class ApiError(Exception):
         self.message = message
 
 
-def create_app(live: LiveIndex, settings: ApiSettings | None = None) -> Any:
-    """The Starlette application serving one LiveIndex."""
+def create_app(live: LiveIndex, settings: ApiSettings | None = None, *, events: EventStore | None = None) -> Any:
+    """The Starlette application serving one LiveIndex (and storing usage events in `events`)."""
     from starlette.applications import Starlette
     from starlette.exceptions import HTTPException
     from starlette.middleware import Middleware
@@ -144,6 +149,8 @@ def create_app(live: LiveIndex, settings: ApiSettings | None = None) -> Any:
     from search.links import render, results_record
 
     settings = settings or ApiSettings()
+    if events is None and settings.events_db is not None:
+        events = EventStore(settings.events_db)
 
     def can_see_internal(request: Request) -> bool:
         header = request.headers.get("authorization")
@@ -204,6 +211,22 @@ def create_app(live: LiveIndex, settings: ApiSettings | None = None) -> Any:
             }
         )
 
+    async def post_events(request: Request) -> Response:
+        # Nothing about the sender (address, user agent) is read or stored.
+        if events is None:
+            raise ApiError(404, "usage events are not collected here (start kb api with --events-db)")
+        body = await _read_capped(request, MAX_EVENTS_BODY)
+        try:
+            batch = parse_events(body)
+        except EventError as exc:
+            raise ApiError(exc.status, str(exc)) from None
+        try:
+            stored = await asyncio.wrap_future(events.submit(batch))
+        except EventStoreError as exc:
+            log.error("usage events not stored: %s", exc)
+            raise ApiError(503, f"events not stored: {exc.args[0]}") from None
+        return JSONResponse({"stored": stored}, status_code=202)
+
     async def healthz(request: Request) -> Response:
         index = live.current
         generation = index.generation.name if index.generation else None
@@ -229,8 +252,8 @@ def create_app(live: LiveIndex, settings: ApiSettings | None = None) -> Any:
             Middleware(
                 CORSMiddleware,
                 allow_origins=list(settings.cors_origins),
-                allow_methods=["GET"],
-                allow_headers=["Authorization"],
+                allow_methods=["GET", "POST"],
+                allow_headers=["Authorization", "Content-Type"],
                 max_age=600,
             )
         )
@@ -239,6 +262,7 @@ def create_app(live: LiveIndex, settings: ApiSettings | None = None) -> Any:
             Route("/search", search, methods=["GET"]),
             Route("/articles/{article_id:path}", article, methods=["GET"]),
             Route("/healthz", healthz, methods=["GET"]),
+            Route("/events", post_events, methods=["POST"]),
         ],
         middleware=middleware,
         exception_handlers={
@@ -247,6 +271,21 @@ def create_app(live: LiveIndex, settings: ApiSettings | None = None) -> Any:
             Exception: server_error,
         },
     )
+
+
+async def _read_capped(request: Any, limit: int) -> bytes:
+    """The request body, refused with 413 as soon as it passes `limit` bytes (never read whole)."""
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise ApiError(413, f"body is larger than {limit // 1024} KB")
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise ApiError(413, f"body is larger than {limit // 1024} KB")
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def _int_param(value: str | None, name: str, *, default: int, low: int, high: int) -> int:

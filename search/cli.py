@@ -228,6 +228,12 @@ def index_command(
     show_default=True,
     help="Seconds between checks for changed articles (requests switch to the new index).",
 )
+@click.option(
+    "--events-db",
+    type=click.Path(path_type=Path, dir_okay=False),
+    envvar="KB_EVENTS_DB",
+    help="Store usage events from the help site (POST /events) in this SQLite file.",
+)
 def api_command(
     kb_dir: Path | None,
     config_file: Path | None,
@@ -237,13 +243,16 @@ def api_command(
     token: str | None,
     cors_origins: tuple[str, ...],
     refresh_every: float,
+    events_db: Path | None,
 ) -> None:
-    """Serve search over HTTP: GET /search?q=, /articles/{id}, /healthz."""
+    """Serve search over HTTP: GET /search?q=, /articles/{id}, /healthz; POST /events with --events-db."""
     from search.api import ApiSettings, serve
 
     project = _find_project(kb_dir, config_file)
     origins = tuple(o for value in cors_origins for o in value.split() if o)
-    settings = ApiSettings(token=token or None, cors_origins=origins, refresh_every=refresh_every)
+    settings = ApiSettings(
+        token=token or None, cors_origins=origins, refresh_every=refresh_every, events_db=events_db
+    )
     click.echo(
         f"kb api: serving {project.articles_dir} on http://{host}:{port}/ (Ctrl+C to stop)",
         err=True,

@@ -1,0 +1,374 @@
+"""Usage events from the help site (page views, searches, clicks, votes) in SQLite.
+
+Validation is pure (`parse_events`); storage (`EventStore`) writes through one writer thread
+that commits every queued batch in one transaction (group commit), so many small POSTs cost
+few fsyncs. No IP address or user agent is ever stored; personal data in queries is masked.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import datetime as dt
+import json
+import queue
+import re
+import sqlite3
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import urlsplit
+
+from generator.errors import KBError
+
+EventType = Literal["pageview", "search", "click", "vote"]
+EVENT_TYPES: tuple[str, ...] = ("pageview", "search", "click", "vote")
+MAX_BODY_BYTES = 64 * 1024
+MAX_EVENTS_PER_POST = 50
+MAX_PAGE_CHARS = 1000
+MAX_QUERY_CHARS = 300
+MAX_TITLE_CHARS = 300
+MAX_ID_CHARS = 64
+MAX_RESULTS = 100_000
+DEFAULT_MAX_DB_BYTES = 2 * 1024**3
+_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
+_KNOWN_KEYS = frozenset(
+    {"type", "page", "url", "query", "results", "rank", "target", "helpful", "session", "search_id", "article_id", "title"}
+)
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS events (
+    id INTEGER PRIMARY KEY,
+    received TEXT NOT NULL,          -- UTC, ISO 8601, set by the server
+    type TEXT NOT NULL CHECK (type IN ('pageview', 'search', 'click', 'vote')),
+    page TEXT NOT NULL DEFAULT '',   -- site path only: no host, query string or fragment
+    article_id TEXT NOT NULL DEFAULT '',
+    query TEXT NOT NULL DEFAULT '',  -- masked: emails, phone and card numbers replaced
+    results INTEGER,                 -- search: how many results the reader saw
+    search_id TEXT NOT NULL DEFAULT '',
+    target TEXT NOT NULL DEFAULT '', -- click: the result's site path
+    rank INTEGER,                    -- click: 1-based position of the result
+    helpful INTEGER,                 -- vote: 1 yes, 0 no
+    session TEXT NOT NULL DEFAULT '' -- random per-tab id made by the browser; not a person
+);
+CREATE INDEX IF NOT EXISTS events_type_received ON events (type, received);
+"""
+
+
+class EventError(KBError):
+    """An event payload the API refuses (HTTP 4xx)."""
+
+    def __init__(self, message: str, *, status: int = 400) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class EventStoreError(KBError):
+    """The event database cannot be written (read-only, disk full, unreadable)."""
+
+
+@dataclass(frozen=True)
+class Event:
+    """One validated usage event, as stored."""
+
+    type: EventType
+    page: str = ""
+    article_id: str = ""
+    query: str = ""
+    results: int | None = None
+    search_id: str = ""
+    target: str = ""
+    rank: int | None = None
+    helpful: bool | None = None
+    session: str = ""
+
+
+# --- validation (pure) ---------------------------------------------------------------------
+
+
+def parse_events(body: bytes) -> tuple[Event, ...]:
+    """Validate a POST body: one event object, a list, or {"events": [...]}; all or nothing."""
+    if len(body) > MAX_BODY_BYTES:
+        raise EventError(f"body is larger than {MAX_BODY_BYTES // 1024} KB", status=413)
+    try:
+        data = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise EventError("body is not JSON") from None
+    if isinstance(data, dict) and "events" in data:
+        data = data["events"]
+    items = data if isinstance(data, list) else [data]
+    if not items:
+        raise EventError("no events in the body")
+    if len(items) > MAX_EVENTS_PER_POST:
+        raise EventError(f"at most {MAX_EVENTS_PER_POST} events per request", status=413)
+    events = []
+    for number, item in enumerate(items, start=1):
+        try:
+            events.append(parse_event(item))
+        except EventError as exc:
+            raise EventError(f"event {number}: {exc}", status=exc.status) from None
+    return tuple(events)
+
+
+def parse_event(item: Any) -> Event:
+    """One event; the "Was this helpful?" widget's {article_id, helpful, url} counts as a vote."""
+    if not isinstance(item, dict):
+        raise EventError("an event must be a JSON object")
+    unknown = sorted(set(item) - _KNOWN_KEYS)
+    if unknown:
+        raise EventError(f"unknown field {unknown[0]!r}"[:120])
+    kind = item.get("type", "vote" if "helpful" in item else None)
+    if kind not in EVENT_TYPES:
+        raise EventError(f"'type' must be one of {', '.join(EVENT_TYPES)}")
+    page = _site_path(item.get("page", item.get("url")), "page")
+    session = _identifier(item.get("session"), "session")
+    article_id = _text(item.get("article_id"), "article_id", MAX_ID_CHARS)
+    if kind == "pageview":
+        if not page:
+            raise EventError("a pageview needs 'page'")
+        return Event("pageview", page=page, article_id=article_id, session=session)
+    if kind == "search":
+        query = _query(item.get("query"))
+        results = _integer(item.get("results"), "results", low=0, high=MAX_RESULTS)
+        if results is None:
+            raise EventError("a search needs 'results' (how many results were shown)")
+        return Event("search", page=page, query=query, results=results,
+                     search_id=_identifier(item.get("search_id"), "search_id"), session=session)
+    if kind == "click":
+        target = _site_path(item.get("target"), "target")
+        if not target:
+            raise EventError("a click needs 'target' (the result's URL)")
+        return Event("click", page=page, query=_query(item.get("query"), required=False), target=target,
+                     rank=_integer(item.get("rank"), "rank", low=1, high=1000),
+                     search_id=_identifier(item.get("search_id"), "search_id"), session=session)
+    helpful = item.get("helpful")
+    if not isinstance(helpful, bool):
+        raise EventError("a vote needs 'helpful': true or false")
+    if not page and not article_id:
+        raise EventError("a vote needs 'page' or 'article_id'")
+    return Event("vote", page=page, article_id=article_id, helpful=helpful, session=session)
+
+
+def _text(value: Any, name: str, limit: int) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise EventError(f"'{name}' must be a string")
+    if len(value) > limit:
+        raise EventError(f"'{name}' is longer than {limit} characters", status=413)
+    return value.strip()
+
+
+def _identifier(value: Any, name: str) -> str:
+    text = _text(value, name, MAX_ID_CHARS)
+    if text and not _ID.match(text):
+        raise EventError(f"'{name}' may hold only letters, digits and - _ . :")
+    return text
+
+
+def _integer(value: Any, name: str, *, low: int, high: int) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise EventError(f"'{name}' must be a whole number")
+    if not low <= value <= high:
+        raise EventError(f"'{name}' must be between {low} and {high}")
+    return value
+
+
+def _query(value: Any, *, required: bool = True) -> str:
+    from gaps.cleaning import mask_personal_data
+
+    text = " ".join(_text(value, "query", MAX_QUERY_CHARS).split())
+    if required and not text:
+        raise EventError("a search needs 'query'")
+    return mask_personal_data(text)
+
+
+def _site_path(value: Any, name: str) -> str:
+    """Keep the path only: a query string or fragment may carry personal data."""
+    text = _text(value, name, MAX_PAGE_CHARS)
+    if not text:
+        return ""
+    parts = urlsplit(text)
+    path = parts.path or "/"
+    if any(ord(ch) < 32 for ch in path):
+        raise EventError(f"'{name}' holds control characters")
+    return path if path.startswith("/") else "/" + path
+
+
+# --- storage -------------------------------------------------------------------------------
+
+
+def _connect(path: Path | str, *, read_only: bool = False) -> sqlite3.Connection:
+    text = str(path)
+    if text.startswith("file:"):
+        target, uri = text, True
+    elif read_only:
+        target, uri = Path(text).resolve().as_uri() + "?mode=ro", True
+    else:
+        target, uri = text, False
+    return sqlite3.connect(target, uri=uri, timeout=10, check_same_thread=False, isolation_level=None)
+
+
+def _file_of(path: Path | str) -> Path:
+    """The file behind a path or a 'file:' URI, for messages."""
+    text = str(path)
+    return Path(urlsplit(text).path) if text.startswith("file:") else Path(text)
+
+
+def storage_error(exc: sqlite3.Error, path: Path | str) -> EventStoreError:
+    """A sqlite error as the message and hint a person can act on."""
+    path = _file_of(path)
+    code = getattr(exc, "sqlite_errorcode", None)
+    text = str(exc).lower()
+    if code == sqlite3.SQLITE_FULL or "full" in text:
+        return EventStoreError("the event database is full (disk full or its size limit reached)", path=path,
+                               hint="free disk space, or move the file away (reports can still read it) and restart the API on a new one")
+    if code == sqlite3.SQLITE_READONLY or "readonly" in text or "read-only" in text:
+        return EventStoreError("the event database is read-only", path=path,
+                               hint="give the API's user write access to the file and its folder (SQLite writes a -wal file beside it)")
+    if code == sqlite3.SQLITE_CANTOPEN or "unable to open" in text:
+        return EventStoreError("cannot open the event database", path=path,
+                               hint="check that the folder exists and is writable")
+    if code == sqlite3.SQLITE_NOTADB or "not a database" in text:
+        return EventStoreError("the file is not an SQLite database", path=path,
+                               hint="point --events-db at a new file or an existing event database")
+    return EventStoreError(f"cannot write events: {exc}", path=path)
+
+
+class EventStore:
+    """SQLite in WAL mode, written by one thread that commits queued batches together."""
+
+    def __init__(self, path: Path | str, *, max_bytes: int = DEFAULT_MAX_DB_BYTES, batch_wait: float = 0.05) -> None:
+        self.path = path
+        self._batch_wait = batch_wait
+        try:
+            self._db = _connect(path)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            page_size = self._db.execute("PRAGMA page_size").fetchone()[0]
+            self._db.execute(f"PRAGMA max_page_count={max(16, max_bytes // page_size)}")
+            self._db.executescript(SCHEMA)
+        except sqlite3.Error as exc:
+            raise storage_error(exc, path) from exc
+        self._queue: queue.Queue[tuple[Sequence[Event], dt.datetime, concurrent.futures.Future[int]] | None] = queue.Queue()
+        self._thread = threading.Thread(target=self._write_loop, name="kb-events-writer", daemon=True)
+        self._thread.start()
+
+    def submit(self, events: Sequence[Event], *, now: dt.datetime | None = None) -> concurrent.futures.Future[int]:
+        """Queue a batch; the future gives the number stored, or raises EventStoreError."""
+        future: concurrent.futures.Future[int] = concurrent.futures.Future()
+        self._queue.put((events, now or dt.datetime.now(dt.timezone.utc), future))
+        return future
+
+    def add(self, events: Sequence[Event], *, now: dt.datetime | None = None) -> int:
+        """Store a batch and wait until it is committed."""
+        return self.submit(events, now=now).result(timeout=60)
+
+    def count(self) -> int:
+        return int(self._db.execute("SELECT count(*) FROM events").fetchone()[0])
+
+    def close(self) -> None:
+        self._queue.put(None)
+        self._thread.join(timeout=10)
+        self._db.close()
+
+    def __enter__(self) -> EventStore:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def _write_loop(self) -> None:
+        while True:
+            first = self._queue.get()
+            if first is None:
+                return
+            batches = [first]
+            stop = False
+            try:  # Gather what else arrived meanwhile: one transaction for all of them.
+                while len(batches) < 200:
+                    more = self._queue.get(timeout=self._batch_wait) if len(batches) == 1 else self._queue.get_nowait()
+                    if more is None:
+                        stop = True
+                        break
+                    batches.append(more)
+            except queue.Empty:
+                pass
+            self._write(batches)
+            if stop:
+                return
+
+    def _write(self, batches: list[tuple[Sequence[Event], dt.datetime, concurrent.futures.Future[int]]]) -> None:
+        rows = [
+            (
+                when.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"), e.type, e.page, e.article_id, e.query,
+                e.results, e.search_id, e.target, e.rank, None if e.helpful is None else int(e.helpful), e.session,
+            )
+            for events, when, _future in batches
+            for e in events
+        ]
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                self._db.executemany(
+                    "INSERT INTO events (received, type, page, article_id, query, results, search_id, target, rank, helpful, session)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    rows,
+                )
+                self._db.execute("COMMIT")
+            except BaseException:
+                if self._db.in_transaction:  # SQLITE_FULL has already rolled back by itself.
+                    self._db.execute("ROLLBACK")
+                raise
+        except sqlite3.Error as exc:
+            error = storage_error(exc, self.path)
+            for _events, _when, future in batches:
+                future.set_exception(error)
+            return
+        for events, _when, future in batches:
+            future.set_result(len(events))
+
+
+@dataclass(frozen=True)
+class StoredEvent:
+    """An event read back for reports."""
+
+    received: dt.datetime
+    event: Event
+
+
+def read_events(path: Path | str, *, since: dt.date | None = None, until: dt.date | None = None) -> tuple[StoredEvent, ...]:
+    """All events (optionally received in [since, until]), oldest first; the file is opened read-only."""
+    if not str(path).startswith("file:") and not Path(path).is_file():
+        raise EventStoreError("event database not found", path=Path(path), hint="pass the file given to kb api --events-db")
+    try:
+        db = _connect(path, read_only=True)
+        try:
+            clauses, params = [], []
+            if since is not None:
+                clauses.append("received >= ?")
+                params.append(since.isoformat())
+            if until is not None:
+                clauses.append("received < ?")
+                params.append((until + dt.timedelta(days=1)).isoformat())
+            where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+            rows = db.execute(
+                "SELECT received, type, page, article_id, query, results, search_id, target, rank, helpful, session"
+                f" FROM events{where} ORDER BY id",
+                params,
+            ).fetchall()
+        finally:
+            db.close()
+    except sqlite3.Error as exc:
+        raise storage_error(exc, path) from exc
+    return tuple(
+        StoredEvent(
+            dt.datetime.strptime(r[0], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.timezone.utc),
+            Event(r[1], page=r[2], article_id=r[3], query=r[4], results=r[5], search_id=r[6], target=r[7], rank=r[8],
+                  helpful=None if r[9] is None else bool(r[9]), session=r[10]),
+        )
+        for r in rows
+    )

@@ -1,0 +1,86 @@
+"""Usage numbers from events and an analytics export; gap clusters as importer-ready CSV."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from pathlib import Path
+
+from gaps.export_csv import JIRA_COLUMNS, export_clusters, exported_clusters, safe_cell
+from gaps.pageviews import read_pageviews
+from gaps.tickets import read_tickets
+from gaps.usage import failed_searches_csv, summarise_usage
+from generator.articles import load_articles
+from search.events import EventStore, parse_events, read_events
+
+GA4 = """\
+# ----------------------------------------
+# Pages and screens
+# 20250101-20250131
+# ----------------------------------------
+Page path and screen class,Views,Users
+/sign-in/reset-password/,"1,200",900
+/reports/export-csv/?utm=x,300,250
+/,5000,4000
+Grand total,"6,500",5150
+/broken/,n/a,1
+"""
+
+
+def _events(tmp_path: Path) -> Path:
+    path = tmp_path / "events.db"
+    votes = [{"type": "vote", "page": "/sign-in/reset-password/", "helpful": n < 1} for n in range(6)]
+    searches = [
+        {"type": "search", "query": "PDF export", "results": 0, "search_id": "a1"},
+        {"type": "search", "query": "pdf  export", "results": 0, "search_id": "a2"},
+        {"type": "search", "query": "invoice", "results": 2, "search_id": "a3"},
+        {"type": "search", "query": "timer", "results": 1, "search_id": "a4"},
+        {"type": "click", "target": "/time/timer-sync/", "search_id": "a4", "rank": 1},
+    ]
+    with EventStore(path) as store:
+        store.add(parse_events(json.dumps(votes + searches).encode()), now=dt.datetime(2025, 3, 5, tzinfo=dt.timezone.utc))
+    return path
+
+
+def test_usage_report_from_events_and_pageviews(tmp_path: Path, loop_project, loop_analysis) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "ga4.csv").write_text(GA4, encoding="utf-8")
+    pageviews = read_pageviews(tmp_path / "ga4.csv")
+    assert pageviews.views == {"/sign-in/reset-password/": 1200, "/reports/export-csv/": 300, "/": 5000}
+    assert pageviews.skipped == ((10, "views is not a number: 'n/a'"),)
+    articles = load_articles(loop_project.articles).articles
+    usage = summarise_usage(read_events(_events(tmp_path)), articles, pageviews=pageviews, volume=loop_analysis.volume,
+                            since=dt.date(2025, 3, 1), until=dt.date(2025, 3, 31))
+    assert [(u.article_path, u.views) for u in usage.most_viewed] == [("sign-in/reset-password.md", 1200), ("reports/export-csv.md", 300)]
+    assert usage.other_pages == 5000
+    flagged = {i.usage.article_path: i.reasons for i in usage.ineffective}
+    assert flagged["sign-in/reset-password.md"][0] == "5 of 6 readers said it did not help"
+    assert flagged["time/timer-sync.md"][0].startswith("found by search 1 times, yet ")
+    assert [(q.query, q.searches) for q in usage.zero_result] == [("PDF export", 2)]
+    assert [(q.query, q.searches) for q in usage.no_click] == [("invoice", 1)]
+
+    # The failed searches feed `kb gaps` as one more source of questions.
+    questions = tmp_path / "searches.csv"
+    questions.write_text(failed_searches_csv(usage), encoding="utf-8")
+    imported = read_tickets(questions)
+    assert [(t.subject, t.tags) for t in imported.tickets] == [
+        ("PDF export", ("search-zero-results",)), ("PDF export", ("search-zero-results",)), ("invoice", ("search-no-click",))]
+
+
+def test_export_is_importer_ready_and_injection_safe(loop_analysis) -> None:  # type: ignore[no-untyped-def]
+    import dataclasses
+
+    clusters = exported_clusters(loop_analysis.report)
+    assert [c.label for c in clusters] == ["PDF export of report"]  # The covered clusters stay out.
+    hostile = dataclasses.replace(clusters[0], label="=HYPERLINK(\"http://evil\")", product_area="@Reports")
+    rows = list(csv.reader(io.StringIO(export_clusters([hostile], "jira"))))
+    assert tuple(rows[0]) == JIRA_COLUMNS and rows[0].count("Labels") == 3
+    summary, kind, _priority, description, *labels, component = rows[1]
+    assert summary == "'=HYPERLINK(\"http://evil\")" and component == "'@Reports"
+    assert kind == "Task" and labels[0] == "support-gap" and all(" " not in label for label in labels)
+    assert "support tickets ask this (uncovered" in description
+    board = list(csv.DictReader(io.StringIO(export_clusters(clusters, "productboard"))))
+    assert board[0]["Note title"] == "PDF export of report" and board[0]["Source origin"] == "supportkb"
+    assert board[0]["Source record ID"].startswith("supportkb-") and "uncovered" in board[0]["Tags"]
+    assert [safe_cell(v) for v in ("-1", "+a", "\tx", "ok")] == ["'-1", "'+a", "'\tx", "ok"]

@@ -238,7 +238,7 @@ def read_article(
         problem(1, "article is empty", "add front matter with a title and some text, or delete the file", "empty")
         return None, problems
     if len(raw) > LARGE_ARTICLE_BYTES:
-        problem(1, f"article is very large ({len(raw) // (1024 * 1024)} MB)", "split it into smaller articles; customers rarely read past a few screens", "large-article", "warning")
+        problem(1, f"article is very large ({len(raw) / (1024 * 1024):.0f} MB)", "split it into smaller articles; customers rarely read past a few screens", "large-article", "warning")
 
     parsed = split_front_matter(text)
     if isinstance(parsed, FrontMatterProblem):

@@ -104,3 +104,13 @@ def test_no_project_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert result.exit_code == 1
     assert "no mkdocs.yml here or in any parent folder" in result.output
     assert "Traceback" not in result.output
+
+
+def test_twenty_megabyte_article_is_checked_and_flagged(tmp_path: Path) -> None:
+    make_project(tmp_path)
+    paragraph = "Customers ask how refunds work and how long they take to arrive. " * 15 + "\n\n"
+    body = paragraph * (20 * 1024 * 1024 // len(paragraph))
+    (tmp_path / ARTICLE).write_text(f"---\ntitle: Huge\nid: '77'\ncategory: billing\nsummary: Big.\n---\n{body}", encoding="utf-8")
+    code, output = run_check(tmp_path)
+    assert code == 0, output
+    assert f"{tmp_path / ARTICLE}:1:1: warning: article is very large (20 MB)" in output

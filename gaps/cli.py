@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -137,27 +135,13 @@ def gaps_command(
 
 
 def _write_atomic(path: Path, text: str) -> None:
+    from generator.atomic import write_text_atomic
     from generator.errors import KBError
 
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        write_text_atomic(path, text)
     except OSError as exc:
         raise KBError(f"cannot write the report: {exc.strerror or exc}", path=path) from exc
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        os.chmod(temporary, 0o666 & ~_umask())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current
 
 
 COMMANDS = [gaps_command]

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import yaml
 
+from generator.atomic import write_text_atomic
 from generator.errors import KBError
 
 if TYPE_CHECKING:
@@ -143,24 +142,8 @@ def write_drafts(
         while path.exists() or any(d.path == path for d in written):
             path = folder / f"{_slug(title)}-{counter}.md"
             counter += 1
-        _write_atomic(path, draft_text(cluster, articles=articles, rank=rank))
+        write_text_atomic(path, draft_text(cluster, articles=articles, rank=rank))
         written.append(Draft(path, title, cluster.label))
     return written
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.chmod(temporary, 0o666 & ~_umask())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current

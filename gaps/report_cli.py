@@ -5,13 +5,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
+from generator.atomic import write_text_atomic
 from generator.errors import KBError
 
 if TYPE_CHECKING:
@@ -62,10 +61,7 @@ def _emit(text: str, output: Path | None) -> None:
         click.echo(text, nl=False)
         return
     try:
-        handle, temp_name = tempfile.mkstemp(prefix=f".{output.name}.", dir=output.parent if str(output.parent) else ".")
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
-        os.replace(temp_name, output)
+        write_text_atomic(output, text)
     except OSError as exc:
         raise KBError(f"cannot write the report: {exc.strerror or exc}", path=output) from exc
     _note(f"Wrote {output}")

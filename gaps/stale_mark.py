@@ -7,10 +7,10 @@ import json
 import os
 import re
 import stat
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from generator.atomic import write_text_atomic
 from generator.errors import KBError
 from generator.frontmatter import FrontMatterProblem, split_front_matter
 
@@ -126,13 +126,4 @@ def _is_writable(file_path: Path) -> bool:
 
 
 def _write_atomically(file_path: Path, text: str) -> None:
-    mode = file_path.stat().st_mode
-    handle, temp_name = tempfile.mkstemp(prefix=f".{file_path.name}.", suffix=".tmp", dir=file_path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
-        os.chmod(temp_name, mode & 0o7777)
-        os.replace(temp_name, file_path)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
+    write_text_atomic(file_path, text)

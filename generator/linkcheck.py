@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import tempfile
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from generator.articles import LoadResult
+from generator.atomic import write_text_atomic
 from generator.errors import Diagnostic
 
 CACHE_FILE_NAME = "external-links.json"
@@ -193,11 +192,7 @@ def _read_cache(path: Path) -> dict[str, LinkStatus]:
 def _write_cache(path: Path, statuses: dict[str, LinkStatus]) -> None:
     payload = {"version": _CACHE_VERSION, "links": {u: {k: v for k, v in asdict(s).items() if k != "url"} for u, s in sorted(statuses.items())}}
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(prefix=".links-", dir=path.parent)
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump(payload, out, indent=1)
-        os.replace(temp, path)
+        write_text_atomic(path, json.dumps(payload, indent=1))
     except OSError:
         pass  # A read-only checkout still gets its findings; only the cache is lost.
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
+from generator.atomic import write_text_atomic
 from generator.errors import KBError
 from search.schema import SCHEMA_VERSION, article_digest, article_documents, make_schema
 
@@ -392,9 +393,7 @@ def _write_manifest(generation: Path, manifest: Manifest) -> None:
 
 
 def _write_atomic(path: Path, text: str) -> None:
-    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, path)
+    write_text_atomic(path, text)
 
 
 def _new_generation_dir(index_root: Path) -> Path:

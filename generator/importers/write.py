@@ -12,12 +12,12 @@ import json
 import os
 import posixpath
 import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
 from generator.articles import load_articles
+from generator.atomic import write_text_atomic
 from generator.categories import Category, load_categories
 from generator.errors import KBError
 from generator.importers.convert import first_sentence, heading_anchor_map, html_to_markdown
@@ -383,12 +383,7 @@ def _read_state(path: Path) -> dict[str, Any]:
 
 def _write_atomic(path: Path, text: str) -> None:
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.chmod(temp, 0o644)
-        os.replace(temp, path)
+        write_text_atomic(path, text)
     except OSError as exc:
         raise KBError(f"cannot write {path}: {exc.strerror or exc}", hint="check the folder's permissions") from exc
 

@@ -38,13 +38,16 @@ browser:
 test: setup browser
 	$(BIN)/python -m pytest -q
 
+## Accuracy on the dev datasets in ../shared/data (search, gaps, staleness), beside baselines.
 eval: setup
 	$(BIN)/python benchmarks/eval_search.py
 	$(BIN)/python benchmarks/eval_gaps.py
 	$(BIN)/python benchmarks/eval_staleness.py
 
-bench: setup
+## Speed and size benchmarks (medians of >= 3 runs; JSON under benchmarks/results/). Takes a while.
+bench: setup browser
 	$(BIN)/python benchmarks/bench_build.py
+	$(BIN)/python benchmarks/bench_site_search.py
 	$(BIN)/python benchmarks/bench_search.py
 	$(BIN)/python benchmarks/bench_gaps.py
 	$(BIN)/python benchmarks/bench_staleness.py

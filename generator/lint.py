@@ -325,12 +325,13 @@ def _plain_words(article: Article) -> str:
 
 def _near_duplicates(loaded: LoadResult, threshold: float, finder: _Finder) -> None:
     """Pairs of articles whose TF-IDF vectors (words and word pairs) are at least `threshold` alike."""
-    candidates = [a for a in loaded.articles if len(_plain_words(a).split()) >= _MIN_WORDS_FOR_DUPLICATES]
+    words = {id(a): _plain_words(a).split() for a in loaded.articles}  # Once per article: the slow part.
+    candidates = [a for a in loaded.articles if len(words[id(a)]) >= _MIN_WORDS_FOR_DUPLICATES]
     if len(candidates) < 2:
         return
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    texts = [f"{a.title}\n{_plain_words(a)}" for a in candidates]
+    texts = [f"{a.title}\n{' '.join(words[id(a)])}" for a in candidates]
     vectors = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1).fit_transform(texts)
     chunk = 512  # Rows per block: memory stays at chunk x articles, however large the KB.
     for start in range(0, len(candidates), chunk):
@@ -341,7 +342,7 @@ def _near_duplicates(loaded: LoadResult, threshold: float, finder: _Finder) -> N
                 if j == i:
                     continue
                 article, other = candidates[i], candidates[int(j)]
-                exact = _plain_words(article).split() == _plain_words(other).split()
+                exact = words[id(article)] == words[id(other)]
                 what = "duplicate" if exact else f"near-duplicate ({round(min(scores[j], 1.0) * 100)}% similar)"
                 finder.add(
                     "near-duplicate", article, article.line_of("title"),

@@ -133,12 +133,15 @@ def redirect_page_html(redirect: Redirect, *, site_url: str | None) -> str:
 def write_redirects(site_dir: Path, redirects: Iterable[Redirect], *, site_url: str | None) -> int:
     """Write each redirect page under site_dir; returns how many were written."""
     written = 0
-    root = site_dir.resolve()
+    made: set[Path] = set()
     for redirect in redirects:
-        path = (root / redirect.source).resolve()
-        if root not in path.parents:
+        source = posixpath.normpath(redirect.source)
+        if source == ".." or source.startswith(("../", "/")):
             continue  # source_path() already refuses '..'; never write outside the site.
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path = site_dir / source
+        if path.parent not in made:  # One mkdir per folder: thousands of /a/<id>/ pages.
+            path.parent.mkdir(parents=True, exist_ok=True)
+            made.add(path.parent)
         path.write_text(redirect_page_html(redirect, site_url=site_url), encoding="utf-8")
         written += 1
     return written

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
+from click.testing import CliRunner
 
 from generator.article_page import is_marked_stale
 from generator.articles import load_articles
 from generator.build import build_site
+from generator.cli import main
 from tests.conftest import write_article
 from tests.generator.kbproject import make_project
+from tests.site.conftest import serve_site
 
 
 @pytest.mark.parametrize(
@@ -49,3 +53,32 @@ def test_marked_article_shows_the_notice_with_the_version_until_cleared(tmp_path
     write_article(path, "# Plans\n\nIntro.\n", id="110", title="Plans", category="billing")
     site = build_site(config).site_dir
     assert "may be out of date" not in (site / "billing/plans/index.html").read_text(encoding="utf-8")
+
+
+def test_kb_stale_mark_shows_the_notice_in_the_browser(tmp_path: Path, browser: Any) -> None:
+    """The whole loop: release notes -> kb stale --mark -> build -> a reader sees the notice."""
+    config = make_project(tmp_path)
+    write_article(
+        tmp_path / "kb/articles/billing/refunds.md",
+        "Refunds go back to the card.\n\n## How refunds work\n\nOpen **Settings › Billing › Refund** and confirm.\n",
+        id="101", title="Refunds", category="billing", features=["Refund button"],
+    )
+    notes = tmp_path / "CHANGELOG.md"
+    notes.write_text("## 3.0.0 (2026-11-01)\n\n### Changed\n\n- The **Refund button** moved to Billing › Payments.\n", encoding="utf-8")
+    marked = CliRunner().invoke(main, ["stale", "-f", str(config), "--release", str(notes), "--mark"])
+    assert marked.exit_code == 0, marked.output
+    assert 'stale_since: "3.0.0"' in (tmp_path / "kb/articles/billing/refunds.md").read_text(encoding="utf-8")
+
+    site = build_site(config).site_dir
+    for server in serve_site(site):
+        page = browser.new_page()
+        try:
+            page.goto(server.url + "billing/refunds/")
+            notice = page.locator(".kb-stale")
+            assert notice.is_visible()
+            assert "This article may be out of date" in notice.inner_text()
+            assert "3.0.0" in notice.inner_text()
+            page.goto(server.url + "getting-started/welcome/")
+            assert page.locator(".kb-stale").count() == 0
+        finally:
+            page.close()

@@ -247,6 +247,10 @@ def test_axe_finds_no_serious_violations(browser: Any, sample_server: SiteServer
         tab.page.locator("#kb-searchbox-input").click()
         tab.page.keyboard.type("invoice", delay=10)
         tab.page.wait_for_selector(".md-search-result__item")
+        # Results re-render and fade in while the last keystrokes are processed; check what a
+        # reader sees once they have settled (a loaded CI machine caught them mid-transition).
+        tab.page.wait_for_load_state("networkidle")
+        tab.page.wait_for_timeout(800)
         found["search"] = serious_violations(tab.page)
         if dark:
             tab.goto(article.url)

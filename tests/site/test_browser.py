@@ -313,7 +313,7 @@ def test_pagefind_search_finds_an_article_from_the_home_search_box(browser: Any,
         assert page.locator(".pagefind-modular-list-link").first.inner_text() == "Refunds"
         violations = serious_violations(page)
         page.keyboard.press("Enter")  # Enter moves to the first result; Enter again opens it.
-        assert page.evaluate("document.activeElement.textContent") == "Refunds"
+        page.wait_for_function("document.activeElement.textContent === 'Refunds'", timeout=5000)
         page.keyboard.press("Enter")
         page.wait_for_url(re.compile(r"/billing/refunds/$"))
         page.keyboard.press("/")

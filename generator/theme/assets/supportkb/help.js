@@ -189,14 +189,28 @@
       event.preventDefault();
     });
     // Enter or ArrowDown in the search field moves to the first result (Pagefind swallows Enter).
+    // Results re-render while a search is in flight; a key pressed then moves focus once they land.
+    var focusFirstResult = false;
+    var results = dialog.querySelector("#kb-pagefind-results");
     dialog.querySelector("#kb-pagefind-input").addEventListener("keydown", function (event) {
-      if (event.key !== "Enter" && event.key !== "ArrowDown") return;
-      var first = dialog.querySelector("#kb-pagefind-results a");
-      if (first) {
-        event.preventDefault();
-        first.focus();
+      if (event.key !== "Enter" && event.key !== "ArrowDown") {
+        focusFirstResult = false;
+        return;
       }
+      event.preventDefault();
+      var first = results && results.querySelector("a");
+      if (first) first.focus();
+      else focusFirstResult = true;
     });
+    if (results && window.MutationObserver) {
+      new MutationObserver(function () {
+        var first = focusFirstResult && results.querySelector("a");
+        if (first) {
+          focusFirstResult = false;
+          first.focus();
+        }
+      }).observe(results, { childList: true, subtree: true });
+    }
     dialog.addEventListener("click", function (event) {
       if (event.target === dialog) dialog.close();  // A click on the backdrop.
     });

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
@@ -150,19 +150,7 @@ GENERIC_CSV = TicketFormat(
     kind=_GENERIC_KIND,
 )
 
-GENERIC_JSONL = TicketFormat(
-    name="jsonl",
-    title="JSON Lines",
-    container="json",
-    id=_GENERIC_ID,
-    subject=_GENERIC_SUBJECT,
-    body=_GENERIC_BODY,
-    created=_GENERIC_CREATED,
-    tags=_GENERIC_TAGS,
-    priority=_GENERIC_PRIORITY,
-    status=_GENERIC_STATUS,
-    kind=_GENERIC_KIND,
-)
+GENERIC_JSONL = replace(GENERIC_CSV, name="jsonl", title="JSON Lines", container="json")
 
 FORMATS: tuple[TicketFormat, ...] = (
     ZENDESK_CSV, FRESHDESK_CSV, JIRA_CSV, INTERCOM_CSV, ZENDESK_JSON, INTERCOM_JSON, GENERIC_CSV, GENERIC_JSONL,

@@ -21,6 +21,7 @@ from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from generator.errors import KBError
+from generator.privacy import mask_personal_data
 
 EventType = Literal["pageview", "search", "click", "vote"]
 EVENT_TYPES: tuple[str, ...] = ("pageview", "search", "click", "vote")
@@ -178,8 +179,6 @@ def _integer(value: Any, name: str, *, low: int, high: int) -> int | None:
 
 
 def _query(value: Any, *, required: bool = True) -> str:
-    from gaps.cleaning import mask_personal_data
-
     text = " ".join(_text(value, "query", MAX_QUERY_CHARS).split())
     if required and not text:
         raise EventError("a search needs 'query'")

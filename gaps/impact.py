@@ -11,12 +11,12 @@ Weekly bursts make tickets more variable than Poisson, so borderline p values de
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from gaps.git_history import file_changes
 from gaps.volume import ClusterSeries, TicketVolume, week_start
 
 ALPHA = 0.01
@@ -81,33 +81,14 @@ class ImpactReport:
 
 def article_changes(articles_dir: Path) -> tuple[ArticleChange, ...]:
     """Every day each Markdown file was created or changed, from `git log`; () outside git."""
-    try:
-        done = subprocess.run(
-            ["git", "-C", str(articles_dir), "-c", "core.quotePath=false", "log", "--no-color", "--no-renames",
-             "--format=%x1e%cs", "--name-status", "--relative", "--", "."],
-            capture_output=True, text=True, encoding="utf-8", errors="replace", check=False, timeout=120,
-        )
-    except (FileNotFoundError, subprocess.TimeoutExpired):
-        return ()  # No git: the report says there is no history, it does not fail.
-    if done.returncode != 0:
-        return ()
     found: dict[tuple[str, dt.date], ArticleChange] = {}
-    for record in done.stdout.split("\x1e"):
-        lines = [line for line in record.splitlines() if line.strip()]
-        if not lines:
+    for change in file_changes(articles_dir):
+        if not change.path.endswith(".md") or change.status[:1] not in ("A", "M"):
             continue
-        try:
-            day = dt.date.fromisoformat(lines[0].strip())
-        except ValueError:
-            continue
-        for line in lines[1:]:
-            status, _, name = line.partition("\t")
-            if not name.endswith(".md") or status[:1] not in ("A", "M"):
-                continue
-            kind: Literal["created", "updated"] = "created" if status.startswith("A") else "updated"
-            key = (name, day)
-            if key not in found or kind == "created":  # Several commits a day are one change.
-                found[key] = ArticleChange(name, day, kind)
+        kind: Literal["created", "updated"] = "created" if change.status.startswith("A") else "updated"
+        key = (change.path, change.day)
+        if key not in found or kind == "created":  # Several commits a day are one change.
+            found[key] = ArticleChange(change.path, change.day, kind)
     return tuple(sorted(found.values(), key=lambda c: (c.day, c.article_path)))
 
 

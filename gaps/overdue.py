@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
+
+from gaps.git_history import file_changes
 
 if TYPE_CHECKING:
     from generator.articles import Article
@@ -69,37 +70,7 @@ def with_last_changes(overdue: tuple[OverdueArticle, ...], articles_dir: Path) -
 
 def last_git_changes(folder: Path) -> dict[str, dt.date]:
     """Path relative to folder -> date of the last commit that touched it; {} outside git."""
-    try:
-        done = subprocess.run(
-            ["git", "-C", str(folder), "-c", "core.quotePath=false", "log", "--no-color", "--format=%x1e%cs", "--name-only", "--relative", "--", "."],
-            capture_output=True,
-            text=True,
-            encoding="utf-8",
-            errors="replace",
-            check=False,
-            timeout=120,
-        )
-    except (FileNotFoundError, subprocess.TimeoutExpired):
-        return {}  # No git, or a history too big to read: dates are a courtesy, not required.
-    if done.returncode != 0:
-        return {}
     dates: dict[str, dt.date] = {}
-    for record in done.stdout.split("\x1e"):
-        lines = [line for line in record.splitlines() if line.strip()]
-        if not lines:
-            continue
-        try:
-            day = dt.date.fromisoformat(lines[0].strip())
-        except ValueError:
-            continue
-        for name in lines[1:]:
-            dates.setdefault(_unquote_git_path(name.strip()), day)  # Newest commit comes first.
+    for change in file_changes(folder):
+        dates.setdefault(change.path, change.day)  # Newest commit comes first.
     return dates
-
-
-def _unquote_git_path(name: str) -> str:
-    """git quotes unusual file names ("caf\\303\\251.md"); turn them back into text."""
-    if len(name) >= 2 and name.startswith('"') and name.endswith('"'):
-        raw = name[1:-1].encode("latin-1", "backslashreplace").decode("unicode_escape")
-        return raw.encode("latin-1").decode("utf-8", "replace")
-    return name

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from gaps.formats import FORMAT_NAMES
+from generator.atomic import write_report
 
 REPORT_FORMATS = ("md", "html", "json", "csv")
 
@@ -119,7 +120,7 @@ def gaps_command(
     if output is None:
         click.echo(text, nl=False)
     else:
-        _write_atomic(output, text)
+        write_report(output, text)
         click.echo(f"Wrote {report_format.upper()} report to {output}", err=True)
     if draft_dir is not None:
         drafts = write_drafts(report, draft_dir, articles=load_articles(kb_dir).articles, limit=top)
@@ -132,16 +133,6 @@ def gaps_command(
         f"in {time.perf_counter() - started:.1f}s.",
         err=True,
     )
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    from generator.atomic import write_text_atomic
-    from generator.errors import KBError
-
-    try:
-        write_text_atomic(path, text)
-    except OSError as exc:
-        raise KBError(f"cannot write the report: {exc.strerror or exc}", path=path) from exc
 
 
 COMMANDS = [gaps_command]

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from generator.atomic import write_text_atomic
+from generator.atomic import write_report
 from generator.errors import KBError
 
 if TYPE_CHECKING:
@@ -60,10 +60,7 @@ def _emit(text: str, output: Path | None) -> None:
     if output is None:
         click.echo(text, nl=False)
         return
-    try:
-        write_text_atomic(output, text)
-    except OSError as exc:
-        raise KBError(f"cannot write the report: {exc.strerror or exc}", path=output) from exc
+    write_report(output, text)
     _note(f"Wrote {output}")
 
 

@@ -11,8 +11,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from generator.atomic import write_text_atomic
-from generator.errors import KBError
+from generator.atomic import write_report
 
 if TYPE_CHECKING:
     from generator.articles import LoadResult
@@ -165,10 +164,7 @@ def _emit(text: str, output: Path | None) -> None:
     if output is None:
         click.echo(text, nl=False)
         return
-    try:
-        write_text_atomic(output, text)
-    except OSError as exc:
-        raise KBError(f"cannot write the report: {exc.strerror or exc}", path=output) from exc
+    write_report(output, text)
 
 
 def _is_below(path: Path, base: Path) -> bool:

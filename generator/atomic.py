@@ -31,6 +31,16 @@ def write_text_atomic(path: Path, text: str) -> None:
         raise
 
 
+def write_report(path: Path, text: str) -> None:
+    """Write a report atomically; a failure is a KBError naming the file."""
+    from generator.errors import KBError
+
+    try:
+        write_text_atomic(path, text)
+    except OSError as exc:
+        raise KBError(f"cannot write the report: {exc.strerror or exc}", path=path) from exc
+
+
 def _current_umask() -> int:
     current = os.umask(0)
     os.umask(current)

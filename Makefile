@@ -42,6 +42,7 @@ test: setup browser
 eval: setup
 	$(BIN)/python benchmarks/eval_search.py
 	$(BIN)/python benchmarks/eval_gaps.py
+	$(BIN)/python benchmarks/ceiling_gaps.py
 	$(BIN)/python benchmarks/eval_staleness.py
 
 ## Speed and size benchmarks (medians of >= 3 runs; JSON under benchmarks/results/). Takes a while.

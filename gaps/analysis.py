@@ -23,7 +23,7 @@ from gaps.coverage import (
     surface_words,
     ticket_analyzer,
 )
-from gaps.taxonomy import Taxonomy, classify_cluster, severity_of_cluster
+from gaps.taxonomy import NOT_QUESTIONS_NOTE, Taxonomy, classify_cluster, severity_of_cluster
 
 if TYPE_CHECKING:
     from gaps.tickets import Ticket, TicketImport
@@ -109,6 +109,8 @@ class Cluster:
     agreement: float = 0.0
     """Share of the tickets whose closest article is best_article."""
     is_long_tail: bool = False
+    not_a_question: bool = False
+    """Most tickets only thank, test or auto-reply: listed last, never drafted."""
     """The catch-all of one-off uncovered tickets, not a recurring question."""
     missing_terms: tuple[str, ...] = ()
     """Terms (stems) most of the tickets use that no article contains."""
@@ -168,6 +170,13 @@ class _Context:
     search: Any
     analyzer: Any = None
     """The vectorizer's analyser (its .stems maps words to stems)."""
+    _term_index: dict[str, int] = field(default_factory=dict)
+
+    def term_index(self) -> dict[str, int]:
+        """Feature name -> column of the ticket vectors (built on first use)."""
+        if not self._term_index and len(self.feature_names):
+            self._term_index.update((str(name), i) for i, name in enumerate(self.feature_names))
+        return self._term_index
 
 
 DEFINING_SHARE = 0.7
@@ -285,9 +294,10 @@ def find_gaps(
         if sum(len(members_of[r]) for r in rows) >= min_size and (merged_level != "covered" or options.include_covered):
             groups.append((merged_level, rows))
 
+    groups = _merge_duplicates(groups, members_of, vectors)
     stage(f"Describing {len(groups)} clusters")
     clusters = [_describe(level, rows, context) for level, rows in groups]
-    clusters.sort(key=lambda c: (COVERAGE_ORDER[c.coverage], -c.priority_score, -c.size, c.label))
+    clusters.sort(key=lambda c: (c.not_a_question, COVERAGE_ORDER[c.coverage], -c.priority_score, -c.size, c.label))
     if options.long_tail and long_tail:
         tail = _describe("uncovered", sorted(long_tail), replace(context, search=None))
         clusters.append(
@@ -373,6 +383,43 @@ def _merge_answered(
     return result
 
 
+DUPLICATE_SIMILARITY = 0.5
+"""Two gap clusters of the same coverage whose centroids are this close ask one question in
+different words ('print timesheet as pdf', 'download report as PDF'): they are reported as one."""
+
+
+def _merge_duplicates(
+    groups: list[tuple[Coverage, list[int]]], members_of: list[list[int]], vectors: Any
+) -> list[tuple[Coverage, list[int]]]:
+    """Join uncovered (or partial) clusters that ask the same thing, so a gap is listed once.
+
+    Clustering cuts at a fixed distance, and the long bodies of real tickets can split one question
+    in two; their centroids, which average out the bodies, still meet. Covered clusters are one
+    per article already, and clusters of different coverage are left apart: the ticket-level
+    verdicts differ.
+    """
+    import numpy as np
+
+    from gaps.cluster import agglomerate
+
+    merged: list[tuple[Coverage, list[int]]] = [g for g in groups if g[0] not in ("uncovered", "partial")]
+    for level in ("uncovered", "partial"):
+        same = [rows for group_level, rows in groups if group_level == level]
+        if len(same) < 2:
+            merged += [(level, rows) for rows in same]
+            continue
+        centroids = np.vstack([
+            np.asarray(vectors[rows].T @ np.array([len(members_of[r]) for r in rows], dtype=np.float64)).ravel()
+            for rows in same
+        ])
+        labels = agglomerate(centroids, 1.0 - DUPLICATE_SIMILARITY).tolist()
+        joined: dict[int, list[int]] = {}
+        for label, rows in zip(labels, same):
+            joined.setdefault(label, []).extend(rows)
+        merged += [(level, sorted(rows)) for rows in joined.values()]
+    return merged
+
+
 def _plain_terms(feature_names: Any) -> Any:
     import numpy as np
 
@@ -439,7 +486,7 @@ def _describe(level: Coverage, rows: list[int], context: _Context) -> Cluster:
     agreement = 0.0
     coverage_reason = ""
     coverage = level
-    label = _label(tickets, members_of, rows, order)
+    label = _label(tickets, members_of, rows, order, centroid, context)
     if votes:
         article_index, count = votes.most_common(1)[0]
         agreement = count / total
@@ -517,6 +564,7 @@ def _describe(level: Coverage, rows: list[int], context: _Context) -> Cluster:
         coverage_reason=coverage_reason,
         agreement=round(agreement, 3),
         missing_terms=tuple(missing),
+        not_a_question=case_reason.endswith(NOT_QUESTIONS_NOTE),
     )
 
 
@@ -545,11 +593,51 @@ def _phrase(ticket: Ticket) -> str:
     return f"{ticket.subject}: {body_start}" if ticket.subject else body_start
 
 
-def _label(tickets: Sequence[Ticket], members_of: list[list[int]], rows: list[int], order: Any) -> str:
-    """The cluster's most typical ticket, in its customer's words (short ones preferred)."""
-    candidates = [tickets[members_of[rows[i]][0]] for i in order[:5]]
-    best = min(candidates, key=lambda t: (len(_phrase(t)) > 90, candidates.index(t)))
-    return _short(_phrase(best), 90)
+_FIRST_SENTENCE = re.compile(r"[^.!?\n]+[.!?]?")
+
+
+def _phrases(ticket: Ticket) -> list[str]:
+    """Candidate one-line labels from a ticket: its subject line, and its body's first sentence."""
+    found = [_phrase(ticket)]
+    sentence = _FIRST_SENTENCE.match(ticket.body.strip())
+    if sentence and len(sentence.group(0).split()) >= 3:
+        found.append(sentence.group(0).strip())
+    return found
+
+
+LABEL_CANDIDATES = 8
+"""The cluster's most central tickets whose subject and first sentence compete for its label."""
+LABEL_FIT_SHARE = 0.8
+"""Among phrases that fit the cluster at least this share as well as the best one, the shortest wins."""
+
+
+def _label(
+    tickets: Sequence[Ticket], members_of: list[list[int]], rows: list[int], order: Any,
+    centroid: Any = None, context: _Context | None = None,
+) -> str:
+    """The cluster's question in its customers' words: the phrase of a central ticket that best fits it.
+
+    A subject line can mislead ('Windows app not opening' over a body about the Mac app), so the
+    subject and first sentence of the most central tickets are scored by how much of the
+    cluster's weight (its centroid) their words carry, and the shortest of the best-fitting wins.
+    """
+    candidates = [tickets[members_of[rows[i]][0]] for i in order[:LABEL_CANDIDATES]]
+    phrases = [phrase for ticket in candidates for phrase in _phrases(ticket)]
+    if centroid is None or context is None or context.analyzer is None:
+        best = min(phrases[:5], key=lambda p: (len(p) > 90, phrases.index(p)))
+        return _short(best, 90)
+    index = context.term_index()
+    norm = float((centroid**2).sum()) ** 0.5 or 1.0
+
+    def fit(phrase: str) -> float:
+        terms = {index[t] for t in context.analyzer(phrase) if t in index}
+        terms = {t for t in terms if not context.plain_terms[t]}
+        return float(centroid[list(terms)].sum()) / norm / max(len(terms), 1) ** 0.5 if terms else 0.0
+
+    fits = {phrase: fit(phrase) for phrase in phrases}
+    good = LABEL_FIT_SHARE * max(fits.values())
+    best = min(phrases, key=lambda p: (fits[p] < good, len(p) > 90, len(p.split()), phrases.index(p)))
+    return _short(best, 90)
 
 
 def _representatives(

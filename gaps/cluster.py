@@ -45,6 +45,11 @@ def _agglomerate(matrix: Any, threshold: float) -> Any:
     return model.fit_predict(distance)
 
 
+def agglomerate(matrix: Any, threshold: float) -> Any:
+    """Labels for the rows of any matrix (normalised here), average linkage on cosine distance."""
+    return _agglomerate(_normalise_rows(matrix), threshold)
+
+
 def _normalise_rows(matrix: Any) -> Any:
     from sklearn.preprocessing import normalize
 

@@ -129,7 +129,7 @@ def write_drafts(
     report: GapReport, folder: Path, *, articles: Sequence[Article] = (), limit: int = DEFAULT_DRAFTS
 ) -> list[Draft]:
     """A stub per top gap (uncovered, then partial), never overwriting an existing file."""
-    gaps = [c for c in report.clusters if c.coverage != "covered" and not c.is_long_tail][:limit]
+    gaps = [c for c in report.clusters if c.coverage != "covered" and not c.is_long_tail and not c.not_a_question][:limit]
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

@@ -56,6 +56,7 @@ def cluster_to_json(cluster: Cluster) -> dict[str, Any]:
         "missing_terms": list(cluster.missing_terms),
         "agreement": cluster.agreement,
         "long_tail": cluster.is_long_tail,
+        "not_a_question": cluster.not_a_question,
         "questions": list(cluster.questions),
         "representatives": [
             {"id": s.id, "text": s.text, "created": s.created.isoformat() if s.created else None}

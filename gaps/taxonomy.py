@@ -45,6 +45,17 @@ _TEXT_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"(\b(how (?:do|can|to|would|should|does)|where (?:is|are|can|do)|can (?:i|we|you)|is (?:it|there) (?:possible|a way)|"
         r"what (?:is|does|are)|is there|which|help me|trying to|want to|need to|not sure)\b|\?)", re.IGNORECASE)),
 )
+_NOT_A_QUESTION = re.compile(
+    r"^\W*(?:(?:many |a lot of )?thanks?(?: you)?(?: so much| a lot)?\b[^?]*|test(?:ing)?(?: ticket| message)?\b[^?]*|"
+    r"(?:please )?ignore (?:this|me)\b[^?]*|out of (?:the )?office\b[^?]*|auto(?:matic)?[- ]?reply\b[^?]*|"
+    r"(?:please )?unsubscribe\b[^?]*)$",
+    re.IGNORECASE,
+)
+"""A whole ticket that only thanks, tests, auto-replies or unsubscribes: no question to answer."""
+NOT_A_QUESTION_SHARE = 0.5
+NOT_QUESTIONS_NOTE = "not questions"
+"""Ends the case-type reason of a cluster of such tickets."""
+
 _PRIORITY_LEVELS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("critical", re.compile(r"^(urgent|critical|blocker|highest|p0|p1|sev ?1|emergency)$", re.IGNORECASE)),
     ("high", re.compile(r"^(high|major|p2|sev ?2|priority|important)$", re.IGNORECASE)),
@@ -122,7 +133,8 @@ def case_type_of(tickets: Sequence[Ticket]) -> tuple[str, str]:
 
     In order: the help desk's ticket type (bug, feature, billing) on half the tickets; tags meaning
     one of those on half the tickets; wording (bug, billing, feature) in a fifth of them; then
-    how-to, from the ticket type ('question') or wording; else other.
+    'other' when most tickets only thank, test or auto-reply; then how-to, from the ticket type
+    ('question') or wording; else other.
     """
     total = max(len(tickets), 1)
     kinds = Counter(kind for t in tickets if t.kind for kind, rule in _KIND_RULES if rule.search(t.kind))
@@ -143,6 +155,9 @@ def case_type_of(tickets: Sequence[Ticket]) -> tuple[str, str]:
     if specific:
         kind, share = max(specific, key=lambda ks: ks[1])  # max() keeps the first on ties: bug, billing, feature.
         return kind, f"{share:.0%} of tickets use {kind} wording"
+    not_questions = sum(1 for t in sample if _NOT_A_QUESTION.match(" ".join(t.text[:300].split())))
+    if not_questions / max(len(sample), 1) >= NOT_A_QUESTION_SHARE:
+        return "other", f"{not_questions} of {len(sample)} tickets only say thanks, test or auto-reply: {NOT_QUESTIONS_NOTE}"
     if kinds.get("how-to", 0) / total >= 0.5:
         return "how-to", f"{kinds['how-to']} of {total} tickets have a help-desk type meaning a question"
     kind, share = shares[3]

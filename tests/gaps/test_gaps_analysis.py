@@ -155,3 +155,70 @@ def test_severity_from_priority(priorities, expected):
 
 def test_unknown_priority_words_are_unknown():
     assert severity_of("whenever") == "unknown"
+
+
+def _extra_rows(texts: list[str], subjects: list[str] | None, first_id: int) -> tuple[list[list[str]], list[str]]:
+    rows, ids = [], []
+    for index, text in enumerate(texts):
+        created = dt.datetime(2025, 3, 4 + index, 10, 0).strftime("%Y-%m-%d %H:%M")
+        subject = subjects[index % len(subjects)] if subjects else text[:40]
+        rows.append([str(first_id + index), "Ana Lima", subject, text, "open", "low", "question", "", created])
+        ids.append(str(first_id + index))
+    return rows, ids
+
+
+THANKS = ["Thanks for the quick help!", "Thank you so much", "thanks a lot, all sorted", "Thanks!", "Many thanks", "thank you"]
+MAC = [
+    "Tallybird for Mac doesn't open anymore, the icon bounces and then nothing.",
+    "tallybird for mac doesn't open anymore: the dock icon bounces then nothing",
+    "The Mac app doesn't open anymore, the icon just bounces.",
+    "On my Mac the app icon bounces and then nothing opens.",
+    "Tallybird on mac does not open, the icon bounces forever.",
+]
+
+
+def test_thank_yous_are_not_questions_listed_last_and_never_drafted(tmp_path):
+    from gaps.drafts import write_drafts
+
+    write_kb(tmp_path)
+    rows, thanks = _extra_rows(THANKS, None, 900)
+    write_tickets(tmp_path / "t.csv", extra_rows=rows)
+    report = analyse_export(tmp_path / "t.csv", tmp_path / "kb")
+    cluster = _cluster_holding(report, thanks)
+    assert cluster.not_a_question and cluster.case_type == "other"
+    assert "not questions" in cluster.case_type_reason
+    listed = [c for c in report.clusters if not c.is_long_tail]
+    assert listed[-1] is cluster and not any(c.not_a_question for c in listed[:-1])
+    drafts = write_drafts(report, tmp_path / "drafts", limit=50)
+    assert drafts and cluster.label not in {d.cluster_label for d in drafts}
+
+
+def test_label_is_the_phrase_that_fits_the_cluster_not_a_misleading_subject(tmp_path):
+    write_kb(tmp_path)
+    # Help-desk subjects are often generic or wrong: agents reuse them, customers pick any.
+    rows, mac = _extra_rows(MAC, ["Windows app not opening", "App not opening", "Desktop app won't start", "Re: app issue"], 950)
+    write_tickets(tmp_path / "t.csv", extra_rows=rows)
+    report = analyse_export(tmp_path / "t.csv", tmp_path / "kb")
+    cluster = _cluster_holding(report, mac)
+    assert set(mac) <= set(cluster.ticket_ids)
+    assert "mac" in cluster.label.lower() and "windows" not in cluster.label.lower()
+
+
+def test_one_question_split_by_clustering_is_reported_once():
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from gaps.analysis import _merge_duplicates
+
+    texts = [
+        "download the timesheet report as pdf", "export report to pdf file",  # one question...
+        "pdf download of the report please", "can I get the report as a pdf download",  # ...in two clusters
+        "dark mode for the web app", "please add a dark theme mode",
+        "export report to pdf", "report pdf export",  # answered: left alone
+    ]
+    vectors = TfidfVectorizer().fit_transform(texts).astype(np.float32)
+    groups = [("uncovered", [0, 1]), ("uncovered", [2, 3]), ("uncovered", [4, 5]), ("covered", [6, 7])]
+    merged = _merge_duplicates(groups, [[i] for i in range(len(texts))], vectors)
+    assert sorted((level, sorted(rows)) for level, rows in merged) == [
+        ("covered", [6, 7]), ("uncovered", [0, 1, 2, 3]), ("uncovered", [4, 5]),
+    ]

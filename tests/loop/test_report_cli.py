@@ -29,7 +29,7 @@ def test_monthly_markdown_for_planted_data(loop_project) -> None:  # type: ignor
     out = result.stdout
     assert out.startswith("# Support and product review: 2025-03\n")
     assert "### 2.0.0 (2025-03-17)\n\n- **PDF export of report**" in out
-    assert re.search(r"\| 2025-03-03 \(updated\) \| Reset your password \| Forgot my password \| 12\.\d \| 3\.\d \| −7\d% \| [0-9.e-]+ \| \*\*fewer tickets\*\* \|", out)
+    assert re.search(r"\| 2025-03-03 \(updated\) \| Reset your password \| [^|]*password[^|]* \| 12\.\d \| 3\.\d \| −7\d% \| [0-9.e-]+ \| \*\*fewer tickets\*\* \|", out)
     assert "**no clear change**" in out
     assert "4 ticket(s) have no date" in out
     assert "1 release(s) in" in result.stderr and "4 clustered ticket(s) have no date" in result.stderr

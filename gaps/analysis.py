@@ -298,6 +298,7 @@ def find_gaps(
     stage(f"Describing {len(groups)} clusters")
     clusters = [_describe(level, rows, context) for level, rows in groups]
     clusters.sort(key=lambda c: (c.not_a_question, COVERAGE_ORDER[c.coverage], -c.priority_score, -c.size, c.label))
+    clusters = _distinct_labels(clusters)
     if options.long_tail and long_tail:
         tail = _describe("uncovered", sorted(long_tail), replace(context, search=None))
         clusters.append(
@@ -663,6 +664,25 @@ def _representatives(
 
 
 _QUESTION = re.compile(r"[^.!?\n]{8,200}\?")
+
+
+def _distinct_labels(clusters: list[Cluster]) -> list[Cluster]:
+    """Two clusters never share a label: a later one takes its first phrasing not already used.
+
+    Clusters of different coverage can ask neighbouring questions in the same words; two rows
+    reading 'Recurring invoices' would look like a bug in the report.
+    """
+    used: set[str] = set()
+    result = []
+    for cluster in clusters:
+        key = cluster.label.lower()
+        if key in used:
+            fresh = next((q for q in cluster.questions if _short(q, 90).lower() not in used), None)
+            if fresh is not None:
+                cluster = replace(cluster, label=_short(fresh, 90))
+        used.add(cluster.label.lower())
+        result.append(cluster)
+    return result
 
 
 def _questions(tickets: Sequence[Ticket], members_of: list[list[int]], rows: list[int], order: Any) -> tuple[str, ...]:

@@ -222,3 +222,16 @@ def test_one_question_split_by_clustering_is_reported_once():
     assert sorted((level, sorted(rows)) for level, rows in merged) == [
         ("covered", [6, 7]), ("uncovered", [0, 1, 2, 3]), ("uncovered", [4, 5]),
     ]
+
+
+def test_no_two_clusters_share_a_label(analysed):
+    from dataclasses import replace
+
+    from gaps.analysis import _distinct_labels
+
+    report, _ = analysed
+    first, second = [replace(c, label="Recurring invoices") for c in report.clusters[:2]]
+    relabelled = _distinct_labels([first, second])
+    assert relabelled[0].label == "Recurring invoices"
+    assert relabelled[1].label != "Recurring invoices" and relabelled[1].label in second.questions
+    assert len({c.label.lower() for c in report.clusters}) == len(report.clusters)

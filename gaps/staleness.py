@@ -1,6 +1,6 @@
 """Which articles a release most likely made out of date, with the evidence for each.
 
-Each note entry is matched against every article section with five explainable signals,
+Each note entry is matched against every article section with these explainable signals,
 each worth 0..1:
 
 - link (0.9): the entry links to the article, matched by URL path whatever the domain
@@ -14,6 +14,11 @@ each worth 0..1:
   same major ('"openapi": "3.0.2"');
 - code line (up to 0.6): a line of the entry's code example (command, config, output) that an
   article shows too, numbers and markup aside, worth more the fewer articles have it;
+- section title (up to 0.8): a section's own heading (or the page title) is made of the entry's
+  words and, with the headings above it, covers its distinctive words ('Footnote tooltips' for
+  'Added support for footnote tooltips'): the section that documents the feature;
+- phrase (up to 0.3): two of the entry's words side by side in the article as in the entry
+  ('docker image'), worth more the fewer articles use the pair;
 - text (up to 0.7): BM25F of the entry against the section (page title, file path and heading
   count double; so do other pages' link texts pointing at the page or section, while a link's
   text counts a quarter on the page it sits on, so hub pages listing features by link do not
@@ -54,9 +59,10 @@ MAX_ENTRIES = 5000
 
 DEFAULT_THRESHOLD = 0.4
 """Articles scoring below this are not flagged. Alone, a link or declared feature flags an
-article; so does an identifier found in few articles (at most 7 of 100, 31 of 3,000) or a text
-match covering most of the entry's distinctive words. A fix needs a link; docs, translation
-and internal entries, a weak text match or a common identifier never flag alone. On the dev
+article; so does an identifier found in few articles (at most 7 of 100, 31 of 3,000), a text
+match covering most of the entry's distinctive words or a section titled with them. A fix needs
+a link; docs, translation and internal entries, a weak text match, a shared phrase or a common
+identifier never flag alone. On the dev
 sets, unrelated release notes flag 3-10% of a help center at 0.4 (up to a quarter at 0.3)."""
 
 MIN_LISTED = 10
@@ -100,6 +106,23 @@ TEXT_MIN_STRENGTH = 0.05
 """Weaker text matches are dropped: they could not move an article's score."""
 TEXT_MIN_RELATIVE = 0.4
 """Articles scoring below this share of an entry's best article are not matched to it."""
+SECTION_TITLE_WEIGHT = 0.8
+"""A section whose own title is made of the entry's words ('Footnote tooltips' for 'Added support
+for footnote tooltips') is where the help center documents that feature. Worth this much times
+the share of the title that is entry words, times the squared share of the entry's distinctive
+words that the titles above and of the section (page title, parent headings) cover."""
+SECTION_TITLE_FLOOR = 0.5
+"""The entry's words count as covered in full only if they weigh at least this share of the idf
+of a word one article has: a title made of common words ('Usage') is not a feature's name."""
+SECTION_TITLE_MIN = 0.2
+"""Weaker section-title matches are dropped: a title naming one of several distinctive words of
+the entry ('Refunds' for 'Faster refunds') adds nothing to the text match of the same words."""
+PHRASE_WEIGHT = 0.3
+"""Two of the entry's words side by side in an article, as in the entry ('docker image', 'card
+grids'; stop words in between allowed, punctuation not), worth up to this, more the fewer
+articles use the pair: the article names the same thing, not only the same words."""
+_PAIR_BASE = 1 << 24
+"""Word pairs are coded as first * _PAIR_BASE + second (vocabularies stay far below 16 M)."""
 MAX_EVIDENCE_LINES = 2
 """Article lines shown per matched identifier."""
 ENTRIES_PER_ARTICLE = 3
@@ -185,6 +208,19 @@ class StalenessReport:
         """The flagged articles that reach the threshold (what --mark and CI act on)."""
         return tuple(item for item in self.flagged if not item.is_below_threshold)
 
+    @property
+    def unmatched_entries(self) -> tuple[NoteEntry, ...]:
+        """Product changes and fixes that no listed article matched: a writer reads them.
+
+        A change can touch pages without sharing a word with them ('a new `run` command' and
+        every page showing the old way to start the server); the report says which entries the
+        checker could not tie to anything instead of hiding them.
+        """
+        matched = {evidence.entry for item in self.flagged for evidence in item.evidence}
+        return tuple(
+            entry for entry in self.release.entries if entry.kind in ("change", "fix") and entry.text not in matched
+        )
+
 
 # --- Text analysis --------------------------------------------------------------------------
 
@@ -242,6 +278,8 @@ class _Unit:
     first_line: int
     """File line of the heading (or of the body's first line)."""
     last_line: int
+    parents: tuple[str, ...] = ()
+    """Titles of the headings the section sits under, outermost first."""
 
 
 class _Index:
@@ -262,6 +300,8 @@ class _Index:
         resolver = _InternalLinks(articles)
         pieces: list[tuple[int, list[int], list[int], list[int], list[int]]] = []
         anchors: dict[tuple[int, str], set[str]] = {}  # (target article, anchor) -> link texts
+        heading_cols: tuple[list[int], list[int]] = ([], [])  # (unit, term) of each section's own title
+        path_cols: tuple[list[int], list[int]] = ([], [])  # ... and of the titles above it
         for index, article in enumerate(articles):
             self.article_first_unit.append(len(self.units))
             title_ids = word_ids.of(" ".join((article.title, *article.aliases)))
@@ -275,15 +315,30 @@ class _Index:
                 for target, text in link_texts:
                     anchors.setdefault(target, set()).add(text.lower())
                 link_ids = word_ids.of(" ".join(text for _, text in link_texts))
-                pieces.append((row, title_ids, word_ids.of(unit.heading_title), word_ids.of(prose), link_ids))
+                heading_ids = word_ids.of(unit.heading_title)
+                pieces.append((row, title_ids, heading_ids, word_ids.of(prose), link_ids))
+                # What the section is titled (the page title for the text before any heading),
+                # and everything it sits under, for the section-title signal.
+                own = set(heading_ids) if unit.heading_title else set(title_ids)
+                under = own.union(title_ids, word_ids.of(" ".join(unit.parents)))
+                for terms, cells in ((own, heading_cols), (under, path_cols)):
+                    cells[0].extend([row] * len(terms))
+                    cells[1].extend(terms)
         # Anchor text: how other pages name a page (or the section a link's #anchor points to)
         # describes it as well as its own heading does.
         anchor_ids: dict[int, list[int]] = {}
         for (target_article, anchor), texts in anchors.items():
             row = self._unit_of_anchor(target_article, anchor)
             anchor_ids.setdefault(row, []).extend(word_ids.of(" ".join(sorted(texts))))
+        pair_codes: list[np.ndarray] = []
+        pair_articles: list[np.ndarray] = []
         for row, title_ids, heading_ids, body_ids, link_ids in pieces:
             named_ids = anchor_ids.get(row, [])
+            for sequence_ids in (heading_ids, body_ids):
+                if len(sequence_ids) > 1:
+                    sequence = np.asarray(sequence_ids, dtype=np.int64)
+                    pair_codes.append(sequence[:-1] * _PAIR_BASE + sequence[1:])
+                    pair_articles.append(np.full(len(sequence) - 1, self.units[row].article, dtype=np.int64))
             for ids, boost in (
                 (title_ids, TITLE_BOOST),
                 (heading_ids, HEADING_BOOST),
@@ -318,6 +373,24 @@ class _Index:
         norm = BM25_K1 * (1 - BM25_B + BM25_B * unit_length / average)
         tf.data = self.idf[tf.indices] * tf.data * (BM25_K1 + 1) / (tf.data + norm)
         self.matrix = tf
+        # Adjacent content-word pairs ('docker image', 'card grid') and the articles using them,
+        # sorted by pair, each (pair, article) once.
+        codes = np.concatenate(pair_codes) if pair_codes else np.zeros(0, dtype=np.int64)
+        owners = np.concatenate(pair_articles) if pair_articles else np.zeros(0, dtype=np.int64)
+        order = np.lexsort((owners, codes))
+        codes, owners = codes[order], owners[order]
+        first = np.ones(len(codes), dtype=bool)
+        first[1:] = (codes[1:] != codes[:-1]) | (owners[1:] != owners[:-1])
+        self.pair_codes, self.pair_articles = codes[first], owners[first]
+
+        def titles(cells: tuple[list[int], list[int]]) -> sparse.csr_matrix:
+            """units x terms, each title word once, worth its idf."""
+            row_ids, col_ids = np.asarray(cells[0], dtype=np.int64), np.asarray(cells[1], dtype=np.int64)
+            return sparse.csr_matrix((self.idf[col_ids], (row_ids, col_ids)), shape=shape)
+
+        self.heading_terms = titles(heading_cols)
+        self.path_terms = titles(path_cols)
+        self.heading_mass = np.asarray(self.heading_terms.sum(axis=1)).ravel()
         self._postings: sparse.csc_matrix | None = None
         self._lowered: list[str] | None = None
 
@@ -342,10 +415,15 @@ class _Index:
         intro = "\n".join(lines[: intro_end - first + 1])
         if intro.strip() or not starts:
             found.append((_Unit(index, "", first, intro_end), intro))
-        for position, (title, line) in enumerate(starts):
+        open_headings: list[tuple[int, str]] = []  # (level, title) of the headings above
+        for position, heading in enumerate(article.headings):
+            title, line = heading.title, heading.line
             end = starts[position + 1][1] - 1 if position + 1 < len(starts) else first + len(lines) - 1
             body = "\n".join(lines[line - first + 1 : end - first + 1])
-            found.append((_Unit(index, title, line, end), body))
+            while open_headings and open_headings[-1][0] >= heading.level:
+                open_headings.pop()
+            found.append((_Unit(index, title, line, end, tuple(t for _, t in open_headings)), body))
+            open_headings.append((heading.level, title))
         return found
 
     def postings(self, term: str) -> np.ndarray:
@@ -454,6 +532,8 @@ class _Match:
     """A text match: its best section and evidence lines are found only if flagged."""
     pattern: re.Pattern[str] | None = None
     """For identifier matches: what to look for when the article is flagged."""
+    pair: tuple[str, str] | None = None
+    """For phrase matches: the two index terms to find side by side when the article is flagged."""
 
 
 _CODE_SPAN = re.compile(r"(`+)\s?(.+?)\s?\1")
@@ -828,8 +908,9 @@ def _lines_matching(index: _Index, article_index: int, pattern: re.Pattern[str])
     return tuple(lines)
 
 
-def _query_of(entry: NoteEntry, index: _Index) -> tuple[dict[int, float], float]:
-    """An entry's words as index columns with weights, and the BM25 score of a full match."""
+def _query_of(entry: NoteEntry, index: _Index, floor: float = 1.0) -> tuple[dict[int, float], float]:
+    """An entry's words as index columns with weights, and the BM25 score of a full match
+    (at least `floor` times the idf of a word only one article has)."""
     weights: dict[int, float] = {}
     unknown: dict[str, float] = {}
     for text, weight in ((entry.text, 1.0), (entry.details, DETAIL_WEIGHT)):
@@ -847,7 +928,7 @@ def _query_of(entry: NoteEntry, index: _Index) -> tuple[dict[int, float], float]
         + [weight * index.max_idf * UNKNOWN_WORD_WEIGHT for weight in unknown.values()],
         reverse=True,
     )
-    return weights, max(sum(distinctive[:QUERY_TERMS_EXPECTED]), index.max_idf)
+    return weights, max(sum(distinctive[:QUERY_TERMS_EXPECTED]), floor * index.max_idf)
 
 
 def _text_matches(entries: tuple[NoteEntry, ...], index: _Index) -> list[_Match]:
@@ -887,6 +968,115 @@ def _text_matches(entries: tuple[NoteEntry, ...], index: _Index) -> list[_Match]
             matches.append(
                 _Match(start + int(offset), int(article_index), float(strength[offset, article_index]), "", (), is_text=True)
             )
+    return matches
+
+
+_PHRASE_BREAK = re.compile(r"[^\w\s'’-]+")
+
+
+def _pairs_of(text: str, index: _Index) -> list[tuple[int, tuple[str, str], str]]:
+    """(code, terms, 'word word') of each pair of known content words side by side in a text.
+
+    Stop words in between do not part them ('image now available'); punctuation does
+    ('fastapi-slim[standard], and fastapi' has no pair 'standard fastapi')."""
+    found: dict[int, tuple[int, tuple[str, str], str]] = {}
+    for clause in _PHRASE_BREAK.split(text):
+        previous: tuple[int, str, str] | None = None
+        for word in _WORD.findall(clause):
+            term = _TERMS[word.lower()]
+            if not term:
+                continue
+            column = index.vocabulary.get(term, -1)
+            if previous is not None and column >= 0 and previous[0] >= 0 and column != previous[0]:
+                code = previous[0] * _PAIR_BASE + column
+                found.setdefault(code, (code, (previous[1], term), f"{previous[2]} {word}"))
+            previous = (column, term, word)
+    return list(found.values())
+
+
+def _lines_with_pair(index: _Index, article_index: int, pair: tuple[str, str]) -> tuple[tuple[int, str], ...]:
+    """The first few (file line, text) of an article using the two terms side by side."""
+    article = index.articles[article_index]
+    lines: list[tuple[int, str]] = []
+    for offset, text in enumerate(index.lines[article_index]):
+        terms = terms_of(text)
+        if any(terms[i] == pair[0] and terms[i + 1] == pair[1] for i in range(len(terms) - 1)):
+            lines.append((article.body_line + offset, text))
+            if len(lines) == MAX_EVIDENCE_LINES:
+                break
+    return tuple(lines)
+
+
+def _phrase_matches(entries: tuple[NoteEntry, ...], index: _Index) -> list[_Match]:
+    """Articles using two of the entry's words side by side, as it does, worth more the rarer."""
+    n_articles = max(len(index.articles), 2)
+    matches: list[_Match] = []
+    for entry_index, entry in enumerate(entries):
+        per_article: dict[int, list[tuple[float, str, tuple[str, str]]]] = {}
+        for code, pair, phrase in _pairs_of(entry.text, index):
+            start, end = np.searchsorted(index.pair_codes, [code, code + 1])
+            df = int(end - start)
+            if not df:
+                continue
+            strength = PHRASE_WEIGHT * math.log(n_articles / df) / math.log(n_articles)
+            if strength <= 0.02:
+                continue
+            for article_index in index.pair_articles[start:end].tolist():
+                per_article.setdefault(article_index, []).append((strength, phrase, pair))
+        for article_index, found in per_article.items():
+            found.sort(key=lambda item: -item[0])
+            reason = f"uses the phrase '{found[0][1].lower()}'"
+            strength = combine([item[0] for item in found])
+            matches.append(_Match(entry_index, article_index, strength, reason, (), pair=found[0][2]))
+    return matches
+
+
+def _section_title_matches(entries: tuple[NoteEntry, ...], index: _Index) -> list[_Match]:
+    """Sections titled with the entry's words: where a help center documents that feature."""
+    if not index.units or not entries:
+        return []
+    rows: list[int] = []
+    columns: list[int] = []
+    values: list[float] = []
+    norms: list[float] = []
+    for entry_index, entry in enumerate(entries):
+        weights, norm = _query_of(entry, index, SECTION_TITLE_FLOOR)
+        norms.append(norm)
+        for column, weight in weights.items():
+            rows.append(column)
+            columns.append(entry_index)
+            values.append(weight)
+    if not values:
+        return []
+    shape = (len(index.vocabulary), len(entries))
+    weighted = sparse.csr_matrix((values, (rows, columns)), shape=shape)
+    present = sparse.csr_matrix((np.ones(len(values)), (rows, columns)), shape=shape)
+    # How much of the section's own title is entry words, and how much of the entry the
+    # section's titles (page, parents, its own) cover, both by idf.
+    own = (index.heading_terms @ present).tocoo()
+    if not own.nnz:
+        return []
+    covered = index.path_terms @ weighted
+    cover = np.asarray(covered[own.row, own.col]).ravel() / np.asarray(norms)[own.col]
+    title_share = own.data / np.maximum(index.heading_mass[own.row], 1e-9)
+    strength = SECTION_TITLE_WEIGHT * title_share * np.minimum(1.0, cover) ** 2
+    best: dict[tuple[int, int], tuple[float, int]] = {}
+    for unit_id, entry_index, value in zip(own.row.tolist(), own.col.tolist(), strength.tolist(), strict=True):
+        if value < SECTION_TITLE_MIN:
+            continue
+        key = (entry_index, int(index.article_of_unit[unit_id]))
+        if key not in best or value > best[key][0]:
+            best[key] = (value, unit_id)
+    matches: list[_Match] = []
+    for (entry_index, article_index), (value, unit_id) in best.items():
+        unit = index.units[unit_id]
+        if unit.heading_title:
+            line = (unit.first_line, index.lines[article_index][unit.first_line - index.articles[article_index].body_line])
+            reason = f"names it in a heading (section '{unit.heading_title}')"
+        else:
+            line = _title_line(index.articles[article_index])
+            reason = f"names it in its title ('{index.articles[article_index].title}')"
+        matches.append(_Match(entry_index, article_index, value, reason, (line,)))
     return matches
 
 
@@ -965,6 +1155,8 @@ def check_staleness(
         *_outdated_version_matches(entries, index),
         *_code_line_matches(entries, index),
         *_text_matches(entries, index),
+        *_section_title_matches(entries, index),
+        *_phrase_matches(entries, index),
     ]
     per_pair: dict[tuple[int, int], list[_Match]] = {}
     for match in matches:
@@ -1049,6 +1241,12 @@ def _describe(
                 lines = _best_lines(index, unit, entry)
             elif not lines and match.pattern is not None:
                 lines = _lines_matching(index, match.article, match.pattern)
+            elif not lines and match.pair is not None:
+                # Prose joins a phrase across a line break or markup that lines do not: fall
+                # back to the line sharing the entry's words.
+                lines = _lines_with_pair(index, match.article, match.pair) or _best_lines(
+                    index, _best_unit(index, match.article, entry), entry
+                )
             for number, text in lines:
                 item = Evidence(entry=entry.text, line=number, text=_short(text.strip(), 240))
                 if item not in evidence:

@@ -56,6 +56,12 @@ def render_stale(
     return _stale_markdown(report, release_name=release_name, shown=shown)
 
 
+UNMATCHED_NOTE = (
+    "These changes and fixes share no identifier, link or distinctive words with any article. "
+    "Pages can still depend on them: read them yourself."
+)
+
+
 def _summary(report: StalenessReport) -> str:
     entries = len(report.release.entries)
     confident = len(report.above_threshold)
@@ -87,6 +93,10 @@ def _stale_markdown(report: StalenessReport, *, release_name: str, shown: ShownP
             for evidence in item.evidence:
                 out.append(f"- `{path}:{evidence.line}` {_code(evidence.text)} ← {_md(evidence.entry)}")
         out.append("")
+    unmatched = report.unmatched_entries
+    if unmatched:
+        out += [f"## Entries no article matched ({len(unmatched)})", "", UNMATCHED_NOTE, ""]
+        out += [f"- {_md(entry.text)}" for entry in unmatched]
     return "\n".join(out).rstrip() + "\n"
 
 
@@ -136,6 +146,10 @@ def _stale_html(report: StalenessReport, *, release_name: str, shown: ShownPath)
         if rows
         else "<p>No article looks out of date.</p>"
     )
+    unmatched = report.unmatched_entries
+    if unmatched:
+        items = "".join(f"<li>{esc(entry.text)}</li>" for entry in unmatched)
+        body += f"<h2>Entries no article matched ({len(unmatched)})</h2><p>{esc(UNMATCHED_NOTE)}</p><ul>{items}</ul>"
     return _html_page(f"Articles that may be out of date after {release_name}", _summary(report), body)
 
 

@@ -286,3 +286,20 @@ def test_lower_confidence_candidates_are_listed_but_not_marked(runner, kb, tmp_p
     result = runner.invoke(main, ["stale", "--kb", str(kb), "--release", str(notes), "--mark", "--today", "2025-03-05"])
     assert "Marked 1 article stale since 5.0." in result.stderr
     assert "stale_since" not in (kb / "billing/refunds.md").read_text(encoding="utf-8")
+
+
+def test_entries_no_article_matched_are_listed_for_a_person_to_read(runner, kb, tmp_path):
+    notes = tmp_path / "unmatched.md"
+    notes.write_text(
+        "## 4.3.0\n\n### Features\n\n- Renamed `invoice.prefix` to `invoice.number_prefix`.\n"
+        "- Faster startup on older phones.\n\n### Translations\n\n- Updated Norwegian translations\n",
+        encoding="utf-8",
+    )
+    markdown = runner.invoke(main, ["stale", "--kb", str(kb), "--release", str(notes)]).stdout
+    section = markdown.split("## Entries no article matched (1)", 1)
+    assert len(section) == 2, markdown
+    assert "- Faster startup on older phones." in section[1]
+    assert "invoice" not in section[1] and "Norwegian" not in section[1]  # Matched; not a product change.
+    page = runner.invoke(main, ["stale", "--kb", str(kb), "--release", str(notes), "--format", "html"]).stdout
+    assert "Entries no article matched (1)" in page and "Faster startup on older phones." in page
+    assert set(run_json(runner, "--kb", str(kb), "--release", str(notes))) == {"release", "flagged"}

@@ -931,26 +931,31 @@ def _query_of(entry: NoteEntry, index: _Index, floor: float = 1.0) -> tuple[dict
     return weights, max(sum(distinctive[:QUERY_TERMS_EXPECTED]), floor * index.max_idf)
 
 
-def _text_matches(entries: tuple[NoteEntry, ...], index: _Index) -> list[_Match]:
-    """BM25 of each entry against every section; the best section of each article counts."""
-    if not index.units or not entries:
-        return []
-    columns: list[int] = []
+def _query_matrix(entries: tuple[NoteEntry, ...], index: _Index, floor: float = 1.0) -> tuple[sparse.csr_matrix, np.ndarray]:
+    """Every entry's query as a column (vocabulary x entries), and each one's full-match score."""
     rows: list[int] = []
+    columns: list[int] = []
     values: list[float] = []
     norms: list[float] = []
     for entry_index, entry in enumerate(entries):
-        weights, norm = _query_of(entry, index)
+        weights, norm = _query_of(entry, index, floor)
         norms.append(norm)
         for column, weight in weights.items():
             rows.append(column)
             columns.append(entry_index)
             values.append(weight)
-    if not values:
+    matrix = sparse.csr_matrix((values, (rows, columns)), shape=(len(index.vocabulary), len(entries)))
+    return matrix, np.asarray(norms)
+
+
+def _text_matches(entries: tuple[NoteEntry, ...], index: _Index) -> list[_Match]:
+    """BM25 of each entry against every section; the best section of each article counts."""
+    if not index.units or not entries:
         return []
-    queries = sparse.csr_matrix((values, (rows, columns)), shape=(len(index.vocabulary), len(entries)))
+    queries, norm_of = _query_matrix(entries, index)
+    if not queries.nnz:
+        return []
     unit_starts = np.asarray(index.article_first_unit, dtype=np.int64)
-    norm_of = np.asarray(norms)
     matches: list[_Match] = []
     batch = 256
     for start in range(0, len(entries), batch):
@@ -1035,29 +1040,18 @@ def _section_title_matches(entries: tuple[NoteEntry, ...], index: _Index) -> lis
     """Sections titled with the entry's words: where a help center documents that feature."""
     if not index.units or not entries:
         return []
-    rows: list[int] = []
-    columns: list[int] = []
-    values: list[float] = []
-    norms: list[float] = []
-    for entry_index, entry in enumerate(entries):
-        weights, norm = _query_of(entry, index, SECTION_TITLE_FLOOR)
-        norms.append(norm)
-        for column, weight in weights.items():
-            rows.append(column)
-            columns.append(entry_index)
-            values.append(weight)
-    if not values:
+    weighted, norms = _query_matrix(entries, index, SECTION_TITLE_FLOOR)
+    if not weighted.nnz:
         return []
-    shape = (len(index.vocabulary), len(entries))
-    weighted = sparse.csr_matrix((values, (rows, columns)), shape=shape)
-    present = sparse.csr_matrix((np.ones(len(values)), (rows, columns)), shape=shape)
+    present = weighted.copy()
+    present.data[:] = 1.0
     # How much of the section's own title is entry words, and how much of the entry the
     # section's titles (page, parents, its own) cover, both by idf.
     own = (index.heading_terms @ present).tocoo()
     if not own.nnz:
         return []
     covered = index.path_terms @ weighted
-    cover = np.asarray(covered[own.row, own.col]).ravel() / np.asarray(norms)[own.col]
+    cover = np.asarray(covered[own.row, own.col]).ravel() / norms[own.col]
     title_share = own.data / np.maximum(index.heading_mass[own.row], 1e-9)
     strength = SECTION_TITLE_WEIGHT * title_share * np.minimum(1.0, cover) ** 2
     best: dict[tuple[int, int], tuple[float, int]] = {}

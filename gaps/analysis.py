@@ -23,7 +23,7 @@ from gaps.coverage import (
     surface_words,
     ticket_analyzer,
 )
-from gaps.taxonomy import NOT_QUESTIONS_NOTE, Taxonomy, classify_cluster, severity_of_cluster
+from gaps.taxonomy import Taxonomy, classify_cluster, severity_of_cluster
 
 if TYPE_CHECKING:
     from gaps.tickets import Ticket, TicketImport
@@ -109,9 +109,9 @@ class Cluster:
     agreement: float = 0.0
     """Share of the tickets whose closest article is best_article."""
     is_long_tail: bool = False
+    """The catch-all of one-off uncovered tickets, not a recurring question."""
     not_a_question: bool = False
     """Most tickets only thank, test or auto-reply: listed last, never drafted."""
-    """The catch-all of one-off uncovered tickets, not a recurring question."""
     missing_terms: tuple[str, ...] = ()
     """Terms (stems) most of the tickets use that no article contains."""
 
@@ -538,7 +538,7 @@ def _describe(level: Coverage, rows: list[int], context: _Context) -> Cluster:
         earlier = sum(1 for d in days if GROWTH_WINDOW_DAYS <= (end - d).days < 2 * GROWTH_WINDOW_DAYS)
     growth = (recent - earlier) / max(earlier, 1)
     priority = total * (1 + max(-1.0, min(2.0, growth)) / 2)
-    case_type, case_reason, area, area_reason = classify_cluster(
+    case_type, area, area_reason = classify_cluster(
         member_tickets, taxonomy, articles[votes.most_common(1)[0][0]] if votes and coverage != "uncovered" else None, top_terms
     )
     return Cluster(
@@ -547,7 +547,7 @@ def _describe(level: Coverage, rows: list[int], context: _Context) -> Cluster:
         ticket_ids=tuple(t.id for t in member_tickets),
         coverage=coverage,
         best_article=best_article,
-        case_type=case_type,
+        case_type=case_type.kind,
         product_area=area,
         severity=severity_of_cluster(member_tickets),
         first_seen=min(days) if days else None,
@@ -560,12 +560,12 @@ def _describe(level: Coverage, rows: list[int], context: _Context) -> Cluster:
         earlier=earlier,
         growth=round(growth, 3),
         priority_score=round(priority, 3),
-        case_type_reason=case_reason,
+        case_type_reason=case_type.reason,
         product_area_reason=area_reason,
         coverage_reason=coverage_reason,
         agreement=round(agreement, 3),
         missing_terms=tuple(missing),
-        not_a_question=case_reason.endswith(NOT_QUESTIONS_NOTE),
+        not_a_question=case_type.not_a_question,
     )
 
 
@@ -613,8 +613,7 @@ LABEL_FIT_SHARE = 0.8
 
 
 def _label(
-    tickets: Sequence[Ticket], members_of: list[list[int]], rows: list[int], order: Any,
-    centroid: Any = None, context: _Context | None = None,
+    tickets: Sequence[Ticket], members_of: list[list[int]], rows: list[int], order: Any, centroid: Any, context: _Context
 ) -> str:
     """The cluster's question in its customers' words: the phrase of a central ticket that best fits it.
 
@@ -624,9 +623,6 @@ def _label(
     """
     candidates = [tickets[members_of[rows[i]][0]] for i in order[:LABEL_CANDIDATES]]
     phrases = [phrase for ticket in candidates for phrase in _phrases(ticket)]
-    if centroid is None or context is None or context.analyzer is None:
-        best = min(phrases[:5], key=lambda p: (len(p) > 90, phrases.index(p)))
-        return _short(best, 90)
     index = context.term_index()
     norm = float((centroid**2).sum()) ** 0.5 or 1.0
 

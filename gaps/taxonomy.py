@@ -6,7 +6,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from gaps.tickets import Ticket
@@ -53,8 +53,6 @@ _NOT_A_QUESTION = re.compile(
 )
 """A whole ticket that only thanks, tests, auto-replies or unsubscribes: no question to answer."""
 NOT_A_QUESTION_SHARE = 0.5
-NOT_QUESTIONS_NOTE = "not questions"
-"""Ends the case-type reason of a cluster of such tickets."""
 
 _PRIORITY_LEVELS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("critical", re.compile(r"^(urgent|critical|blocker|highest|p0|p1|sev ?1|emergency)$", re.IGNORECASE)),
@@ -128,7 +126,15 @@ def _share(tickets: Sequence[Ticket], rule: re.Pattern[str]) -> float:
     return sum(1 for t in tickets if rule.search(t.text[:1000])) / max(len(tickets), 1)
 
 
-def case_type_of(tickets: Sequence[Ticket]) -> tuple[str, str]:
+class CaseType(NamedTuple):
+    """A cluster's case type, the rule that chose it, and whether its tickets ask anything at all."""
+
+    kind: str
+    reason: str
+    not_a_question: bool = False
+
+
+def case_type_of(tickets: Sequence[Ticket]) -> CaseType:
     """The cluster's case type and the rule that chose it.
 
     In order: the help desk's ticket type (bug, feature, billing) on half the tickets; tags meaning
@@ -141,29 +147,29 @@ def case_type_of(tickets: Sequence[Ticket]) -> tuple[str, str]:
     specific_kinds = [(k, n) for k, n in kinds.most_common() if k != "how-to"]
     if specific_kinds and specific_kinds[0][1] / total >= 0.5:
         kind, count = specific_kinds[0]
-        return kind, f"{count} of {total} tickets have a help-desk type meaning {kind}"
+        return CaseType(kind, f"{count} of {total} tickets have a help-desk type meaning {kind}")
     tag_votes = Counter(
         kind for t in tickets for kind, rule in _KIND_RULES[:3] if any(rule.search(tag) for tag in t.tags)
     )
     if tag_votes:
         kind, count = tag_votes.most_common(1)[0]
         if count / total >= 0.5:
-            return kind, f"{count} of {total} tickets carry a tag meaning {kind}"
+            return CaseType(kind, f"{count} of {total} tickets carry a tag meaning {kind}")
     sample = _sample(tickets)
     shares = [(kind, _share(sample, rule)) for kind, rule in _TEXT_RULES]
     specific = [(k, s) for k, s in shares[:3] if s >= MIN_SHARE]
     if specific:
         kind, share = max(specific, key=lambda ks: ks[1])  # max() keeps the first on ties: bug, billing, feature.
-        return kind, f"{share:.0%} of tickets use {kind} wording"
+        return CaseType(kind, f"{share:.0%} of tickets use {kind} wording")
     not_questions = sum(1 for t in sample if _NOT_A_QUESTION.match(" ".join(t.text[:300].split())))
     if not_questions / max(len(sample), 1) >= NOT_A_QUESTION_SHARE:
-        return "other", f"{not_questions} of {len(sample)} tickets only say thanks, test or auto-reply: {NOT_QUESTIONS_NOTE}"
+        return CaseType("other", f"{not_questions} of {len(sample)} tickets only say thanks, test or auto-reply: not questions", True)
     if kinds.get("how-to", 0) / total >= 0.5:
-        return "how-to", f"{kinds['how-to']} of {total} tickets have a help-desk type meaning a question"
+        return CaseType("how-to", f"{kinds['how-to']} of {total} tickets have a help-desk type meaning a question")
     kind, share = shares[3]
     if share >= MIN_SHARE:
-        return kind, f"{share:.0%} of tickets ask how to do something"
-    return "other", "no rule matched at least a fifth of the tickets"
+        return CaseType(kind, f"{share:.0%} of tickets ask how to do something")
+    return CaseType("other", "no rule matched at least a fifth of the tickets")
 
 
 def product_area_of(
@@ -198,14 +204,14 @@ def product_area_of(
 
 def classify_cluster(
     tickets: Sequence[Ticket], taxonomy: Taxonomy, article: Article | None, top_terms: Sequence[str], *, article_index: int | None = None
-) -> tuple[str, str, str, str]:
-    """(case type, reason, product area, reason) of a cluster."""
-    case_type, case_reason = case_type_of(tickets)
+) -> tuple[CaseType, str, str]:
+    """(case type, product area, reason for the area) of a cluster."""
+    case_type = case_type_of(tickets)
     area_name = None
     if article is not None:
         area_name = taxonomy.article_area[article_index] if article_index is not None else _area_for(article, taxonomy)
     area, area_reason = product_area_of(tickets, taxonomy, article, top_terms, area_name)
-    return case_type, case_reason, area, area_reason
+    return case_type, area, area_reason
 
 
 def _area_for(article: Article, taxonomy: Taxonomy) -> str:

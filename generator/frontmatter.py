@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -121,3 +122,8 @@ def _load_yaml_with_lines(yaml_text: str) -> tuple[Any, dict[str, int]]:
         for key_node, _value in node.value:
             key_lines[str(key_node.value)] = key_node.start_mark.line + 2
     return data, key_lines
+
+
+def yaml_quote(text: str) -> str:
+    """A YAML double-quoted scalar for writing front matter (JSON string syntax is valid YAML)."""
+    return json.dumps(text, ensure_ascii=False)

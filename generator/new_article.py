@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 import subprocess
 import unicodedata
@@ -15,7 +14,8 @@ from pathlib import Path
 from generator.articles import Audience, load_articles
 from generator.categories import load_categories
 from generator.errors import KBError
-from generator.project import Project
+from generator.frontmatter import yaml_quote
+from generator.project import Project, display_path
 
 DEFAULT_REVIEW_EVERY = "180d"
 FIRST_ID = 1000
@@ -132,7 +132,7 @@ def create_article(
     folder = project.articles_dir / category if category else project.articles_dir
     path = folder / f"{slug}.md"
     if path.exists():
-        raise KBError(f"{_shown(path)} already exists", hint="choose a different title")
+        raise KBError(f"{display_path(path)} already exists", hint="choose a different title")
 
     article_id = next_free_id([a.id for a in loaded.articles])
     owner = owner if owner is not None else git_owner(project.root)
@@ -146,7 +146,7 @@ def create_article(
         with open(path, "x", encoding="utf-8") as out:  # 'x': never overwrite a file that just appeared
             out.write(text)
     except FileExistsError as exc:
-        raise KBError(f"{_shown(path)} already exists", hint="choose a different title") from exc
+        raise KBError(f"{display_path(path)} already exists", hint="choose a different title") from exc
     return NewArticle(path=path, id=article_id, title=title, category=category, owner=owner)
 
 
@@ -164,14 +164,14 @@ def article_markdown(
     """The new file: every front-matter key supportkb uses, then a heading and a writing prompt."""
     lines = [
         "---",
-        f"id: {_quote(article_id)}",
-        f"title: {_quote(title)}",
-        f"summary: {_quote(summary)}  # one sentence, shown in search results",
-        *([f"category: {_quote(category)}"] if category else []),
-        f"tags: [{', '.join(_quote(t) for t in tags)}]",
+        f"id: {yaml_quote(article_id)}",
+        f"title: {yaml_quote(title)}",
+        f"summary: {yaml_quote(summary)}  # one sentence, shown in search results",
+        *([f"category: {yaml_quote(category)}"] if category else []),
+        f"tags: [{', '.join(yaml_quote(t) for t in tags)}]",
         "aliases: []  # how customers phrase the question",
         f"audience: {audience}  # public, or internal for agents only",
-        f"owner: {_quote(owner or '')}  # who keeps this article right",
+        f"owner: {yaml_quote(owner or '')}  # who keeps this article right",
         f"reviewed: {reviewed.isoformat()}",
         f"review_every: {DEFAULT_REVIEW_EVERY}",
         "related: []  # ids of articles to show next",
@@ -184,16 +184,3 @@ def article_markdown(
     ]
     return "\n".join(lines)
 
-
-def _quote(text: str) -> str:
-    """A YAML double-quoted scalar (JSON string syntax is valid YAML)."""
-    import json
-
-    return json.dumps(text, ensure_ascii=False)
-
-
-def _shown(path: Path) -> str:
-    try:
-        return os.path.relpath(path)
-    except ValueError:
-        return str(path)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -116,3 +117,11 @@ def find_project(*, kb: Path | None = None, config_file: Path | None = None, sta
 
 def _kb_dir_for(articles_dir: Path) -> Path:
     return articles_dir.parent if articles_dir.name == "articles" else articles_dir
+
+
+def display_path(path: Path) -> str:
+    """A path as a user should see it: relative to the working folder where that is possible."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # Another drive on Windows.
+        return str(path)

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from generator.project import display_path
+
 _CONFIG_HELP = "The project's mkdocs.yml (default: found upward from the current folder)."
 _KB_HELP = "A folder of Markdown articles instead of the project's kb/."
 
@@ -48,7 +50,7 @@ def new(title: str, category: str | None, audience: str, summary: str, tags: tup
 
     project = find_project(kb=kb_dir, config_file=config_file)
     created = create_article(project, title, category=category, audience=audience, summary=summary, tags=tags, owner=owner)  # type: ignore[arg-type]
-    click.echo(_shown(created.path))
+    click.echo(display_path(created.path))
     if not created.owner:
         click.echo("note: no owner set (git config user.email is empty); pass --owner or fill it in", err=True)
 
@@ -111,20 +113,11 @@ def import_(source: str, export: Path, audience: str, owner: str | None, overwri
     from generator.project import find_project
 
     project = find_project(kb=kb_dir, config_file=config_file)
-    report = import_export(project, read_export(source, export), audience=audience, owner=owner, overwrite=overwrite, dry_run=dry_run, source_label=_shown(export))  # type: ignore[arg-type]
+    report = import_export(project, read_export(source, export), audience=audience, owner=owner, overwrite=overwrite, dry_run=dry_run, source_label=display_path(export))  # type: ignore[arg-type]
     if output_format == "json":
         click.echo(json.dumps(report.as_json(), indent=2, ensure_ascii=False))
     else:
         click.echo(format_import_report(report), nl=False)
-
-
-def _shown(path: Path) -> str:
-    import os
-
-    try:
-        return os.path.relpath(path)
-    except ValueError:
-        return str(path)
 
 
 COMMANDS = [init, new, stats, import_]

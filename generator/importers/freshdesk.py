@@ -21,7 +21,13 @@ from generator.importers.exportfiles import (
     records,
     text_of,
 )
-from generator.importers.model import SourceArticle, SourceCategory, SourceExport, parse_timestamp
+from generator.importers.model import (
+    SourceArticle,
+    SourceCategory,
+    SourceExport,
+    new_record_identity,
+    parse_timestamp,
+)
 from generator.new_article import slug_for_title
 
 _ARTICLE_URL = re.compile(r"/solutions/articles/(\d+)")
@@ -81,13 +87,10 @@ def read_export(source: Path) -> SourceExport:
     converted: list[SourceArticle] = []
     seen: set[str] = set()
     for record in articles:
-        key = text_of(record.get("id"))
-        title = text_of(record.get("title"))
-        if not key or not title or key in seen:
-            if key not in seen:
-                notes.append(f"skipped an article without {'an id' if not key else 'a title'} (id {key or '?'})")
+        identity = new_record_identity(record, seen, notes)
+        if identity is None:
             continue
-        seen.add(key)
+        key, title = identity
         folder = folders.get(str(record.get("folder_id")), {})
         raw_category = record.get("category_id", folder.get("category_id"))
         category_key = str(raw_category) if raw_category is not None and str(raw_category) in categories else None

@@ -15,6 +15,7 @@ from generator.importers.model import (
     SourceArticle,
     SourceCategory,
     SourceExport,
+    new_record_identity,
     parse_timestamp,
     url_path,
 )
@@ -57,13 +58,10 @@ def read_export(source: Path) -> SourceExport:
     converted: list[SourceArticle] = []
     seen: set[str] = set()
     for record, is_internal in [(r, False) for r in public] + [(r, True) for r in internal]:
-        key = text_of(record.get("id"))
-        title = text_of(record.get("title"))
-        if not key or not title or key in seen:
-            if key not in seen:
-                notes.append(f"skipped an article without {'an id' if not key else 'a title'} (id {key or '?'})")
+        identity = new_record_identity(record, seen, notes)
+        if identity is None:
             continue
-        seen.add(key)
+        key, title = identity
         parent_id = record.get("parent_id")
         if parent_id is None and record.get("parent_ids"):
             parent_id = record["parent_ids"][-1]

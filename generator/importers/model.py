@@ -7,8 +7,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from generator.articles import Audience
+from generator.importers.exportfiles import text_of
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,23 @@ class SourceExport:
     """Problems met while reading the export (records skipped and why)."""
     audience_known: bool = True
     """False when the export carries no visibility (Confluence): 'auto' then means internal."""
+
+
+def new_record_identity(record: dict[str, Any], seen: set[str], notes: list[str]) -> tuple[str, str] | None:
+    """(id, title) of an export record not met before, else None; a record without either is noted.
+
+    A repeated id (the same article listed twice) is skipped silently: it was imported once.
+    """
+    key = text_of(record.get("id"))
+    title = text_of(record.get("title"))
+    if not key or not title:
+        if key not in seen:
+            notes.append(f"skipped an article without {'an id' if not key else 'a title'} (id {key or '?'})")
+        return None
+    if key in seen:
+        return None
+    seen.add(key)
+    return key, title
 
 
 _PATH_OF_URL = re.compile(r"^[a-z][a-z0-9+.-]*://[^/]+/?", re.IGNORECASE)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import posixpath
 import shutil
 from dataclasses import dataclass, field
@@ -20,10 +19,11 @@ from generator.articles import load_articles
 from generator.atomic import write_text_atomic
 from generator.categories import Category, load_categories
 from generator.errors import KBError
+from generator.frontmatter import yaml_quote
 from generator.importers.convert import first_sentence, heading_anchor_map, html_to_markdown
 from generator.importers.model import SourceArticle, SourceExport, url_path
 from generator.new_article import slug_for_title
-from generator.project import Project
+from generator.project import Project, display_path
 
 STATE_FILE_NAME = "import-state.json"
 _STATE_VERSION = 1
@@ -150,7 +150,7 @@ def import_export(
             ImportedArticle(
                 key=article.key,
                 title=article.title,
-                path=_shown(target),
+                path=display_path(target),
                 status=status,
                 audience="internal" if is_internal else "public",
                 restriction=_restriction(article, export, audience) if is_internal else "",
@@ -171,12 +171,12 @@ def import_export(
             if not destination.exists() or destination.read_bytes() != source.read_bytes():
                 destination.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(source, destination)
-                copied.append(_shown(destination))
+                copied.append(display_path(destination))
         if new_categories:
             _append_categories(project.categories_file, new_categories, export.vendor_title)
         _write_atomic(state_file, json.dumps(state, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
     else:
-        copied = [_shown(project.articles_dir / r) for r in sorted(plan.copies)]
+        copied = [display_path(project.articles_dir / r) for r in sorted(plan.copies)]
     return ImportReport(
         vendor_title=export.vendor_title,
         source=source_label or str(export.files_root),
@@ -292,18 +292,18 @@ def _article_text(
     summary = article.summary or first_sentence(converted.markdown)
     category = category_ids.get(article.category_key or "", GENERAL_CATEGORY[0])
     fields = [
-        f"id: {_q(article.key)}",
-        f"title: {_q(article.title)}",
-        f"summary: {_q(summary)}",
-        f"category: {_q(category)}",
-        f"tags: [{', '.join(_q(t) for t in article.tags)}]",
+        f"id: {yaml_quote(article.key)}",
+        f"title: {yaml_quote(article.title)}",
+        f"summary: {yaml_quote(summary)}",
+        f"category: {yaml_quote(category)}",
+        f"tags: [{', '.join(yaml_quote(t) for t in article.tags)}]",
         f"audience: {'internal' if is_internal else 'public'}",
-        f"owner: {_q(owner if owner is not None else article.owner)}",
+        f"owner: {yaml_quote(owner if owner is not None else article.owner)}",
     ]
     if article.updated is not None:
         fields.append(f"reviewed: {article.updated.isoformat()}  # last edited in {plan.export.vendor_title}")
     if article.old_urls:
-        fields.append(f"redirect_from: [{', '.join(_q(u) for u in article.old_urls)}]")
+        fields.append(f"redirect_from: [{', '.join(yaml_quote(u) for u in article.old_urls)}]")
     body = converted.markdown or ""
     problems = list(converted.problems)
     if not body.strip():
@@ -391,14 +391,4 @@ def _write_atomic(path: Path, text: str) -> None:
 def _sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
-
-def _q(text: str) -> str:
-    return json.dumps(text, ensure_ascii=False)
-
-
-def _shown(path: Path) -> str:
-    try:
-        return os.path.relpath(path)
-    except ValueError:
-        return str(path)
 

@@ -189,26 +189,28 @@
       event.preventDefault();
     });
     // Enter or ArrowDown in the search field moves to the first result (Pagefind swallows Enter).
-    // Results re-render while a search is in flight; a key pressed then moves focus once they land.
+    // A search still in flight re-renders the results after the key: the focused link is then
+    // replaced, so focus follows to the new first result until the reader types in the field again.
     var focusFirstResult = false;
     var results = dialog.querySelector("#kb-pagefind-results");
-    dialog.querySelector("#kb-pagefind-input").addEventListener("keydown", function (event) {
+    var field = dialog.querySelector("#kb-pagefind-input");
+    field.addEventListener("keydown", function (event) {
       if (event.key !== "Enter" && event.key !== "ArrowDown") {
         focusFirstResult = false;
         return;
       }
       event.preventDefault();
+      focusFirstResult = true;
       var first = results && results.querySelector("a");
       if (first) first.focus();
-      else focusFirstResult = true;
     });
+    field.addEventListener("focus", function () { focusFirstResult = false; });
     if (results && window.MutationObserver) {
       new MutationObserver(function () {
-        var first = focusFirstResult && results.querySelector("a");
-        if (first) {
-          focusFirstResult = false;
-          first.focus();
-        }
+        var active = document.activeElement;
+        var focusLost = !active || active === document.body || !document.contains(active);
+        var first = focusFirstResult && focusLost && results.querySelector("a");
+        if (first) first.focus();
       }).observe(results, { childList: true, subtree: true });
     }
     dialog.addEventListener("click", function (event) {

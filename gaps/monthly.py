@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
+from gaps.report import md_code, md_text
 from gaps.volume import TicketVolume, counts_by, month_bounds, months_between, previous_month
 
 if TYPE_CHECKING:
@@ -199,10 +200,6 @@ def render_impact(report: ImpactReport, fmt: str = "md") -> str:
     return "\n".join(lines) + "\n"
 
 
-def _cell(text: object) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
-
-
 def _impact_table(impacts: Sequence[ArticleImpact]) -> list[str]:
     shown = [i for i in impacts if i.clusters]
     if not shown:
@@ -210,7 +207,7 @@ def _impact_table(impacts: Sequence[ArticleImpact]) -> list[str]:
     lines = ["| Changed | Article | Clusters | Before /wk | After /wk | Change | p | Verdict |", "|---|---|---|---:|---:|---:|---:|---|"]
     for i in shown:
         lines.append(
-            f"| {i.change.day} ({i.change.kind}) | {_cell(i.title)} | {_cell('; '.join(i.clusters))} | {i.before_per_week:.1f} | "
+            f"| {i.change.day} ({i.change.kind}) | {md_text(i.title)} | {md_text('; '.join(i.clusters))} | {i.before_per_week:.1f} | "
             f"{i.after_per_week:.1f} | {percent(i.change_ratio) if i.before_days and i.after_days else '–'} | "
             f"{'–' if i.p_value is None else f'{i.p_value:.3g}'} | **{i.verdict}** |"
         )
@@ -220,29 +217,29 @@ def _impact_table(impacts: Sequence[ArticleImpact]) -> list[str]:
 def _markdown(r: MonthlyReport) -> str:
     lines = [f"# Support and product review: {r.month}", "",
              (f"Tickets in clustered questions: **{r.tickets_this_month}** in {r.month}, {r.tickets_last_month} in {r.previous} "
-              f"({percent(r.tickets_this_month / r.tickets_last_month - 1 if r.tickets_last_month else None)}). Source: `{r.source}`."), ""]
+              f"({percent(r.tickets_this_month / r.tickets_last_month - 1 if r.tickets_last_month else None)}). Source: {md_code(r.source)}."), ""]
     lines += [f"> {note}" for note in r.notes] + ([""] if r.notes else [])
     for title, rows in (("Volume by product area", r.by_area), ("Volume by case type", r.by_case_type)):
         lines += [f"## {title}", "", f"| | {r.month} | {r.previous} | Change |", "|---|---:|---:|---:|"]
-        lines += [f"| {_cell(row.name)} | {row.this_month} | {row.last_month} | {percent(row.change)} |" for row in rows]
+        lines += [f"| {md_text(row.name)} | {row.this_month} | {row.last_month} | {percent(row.change)} |" for row in rows]
         lines.append("")
     lines += ["## Top gaps", "", f"| Question | Coverage | Area | {r.month} | {r.previous} | All |", "|---|---|---|---:|---:|---:|"]
-    lines += [f"| {_cell(g.label)} | {g.coverage} | {_cell(g.product_area)} | {g.this_month} | {g.last_month} | {g.total} |" for g in r.top_gaps]
+    lines += [f"| {md_text(g.label)} | {g.coverage} | {md_text(g.product_area)} | {g.this_month} | {g.last_month} | {g.total} |" for g in r.top_gaps]
     lines += ["", "## Spikes after releases", "", f"Test: {r.spike_test}.", ""]
     if not r.spikes:
         lines += ["No release dated in these two months.", ""]
     for rel in r.spikes:
-        lines += [f"### {rel.release.version} ({rel.release.day})", ""]
+        lines += [f"### {md_text(rel.release.version)} ({rel.release.day})", ""]
         if not rel.checked:
             lines += ["Not enough ticket data around this release to test.", ""]
             continue
         if not rel.spikes:
             lines += ["No cluster rose clearly.", ""]
         for s in rel.spikes:
-            lines.append(f"- **{_cell(s.label)}** ({_cell(s.product_area)}): {s.baseline_per_week:.1f}/wk before → {s.after_per_week:.1f}/wk after (p={s.p_value:.2g})")
+            lines.append(f"- **{md_text(s.label)}** ({md_text(s.product_area)}): {s.baseline_per_week:.1f}/wk before → {s.after_per_week:.1f}/wk after (p={s.p_value:.2g})")
         if rel.stale_articles:
             more = len(rel.stale_articles) - 5
-            lines.append("- Articles the staleness checker flags for this release: " + ", ".join(f"{_cell(t)} (`{p}`)" for p, t, _ in rel.stale_articles[:5])
+            lines.append("- Articles the staleness checker flags for this release: " + ", ".join(f"{md_text(t)} ({md_code(p)})" for p, t, _ in rel.stale_articles[:5])
                          + (f" and {more} more" if more > 0 else ""))
         lines.append("")
     lines += ["## Impact of recent article changes", "", f"Test: {r.impact_test}.", ""]
@@ -251,9 +248,9 @@ def _markdown(r: MonthlyReport) -> str:
     if r.usage is None:
         lines += ["No usage data (pass --events or --pageviews).", ""]
     else:
-        lines += [f"- **{_cell(i.usage.title)}** (`{i.usage.article_path}`): {'; '.join(i.reasons)}" for i in r.usage.ineffective] or ["None flagged."]
+        lines += [f"- **{md_text(i.usage.title)}** ({md_code(i.usage.article_path)}): {'; '.join(i.reasons)}" for i in r.usage.ineffective] or ["None flagged."]
         lines += ["", "## Searches that found nothing", ""]
-        lines += [f"- “{_cell(q.query)}” ×{q.searches}" for q in r.usage.zero_result] or ["None."]
+        lines += [f"- “{md_text(q.query)}” ×{q.searches}" for q in r.usage.zero_result] or ["None."]
         lines.append("")
     lines.append(f"_Generated {r.generated_at} by supportkb._")
     return "\n".join(lines) + "\n"

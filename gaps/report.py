@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from typing import Any
 
 from gaps.analysis import ArticleRef, Cluster, GapReport
@@ -147,14 +148,27 @@ def render_csv(report: GapReport) -> str:
 # --- Markdown -------------------------------------------------------------------------------
 
 
-def md_text(text: str) -> str:
-    """Ticket text made inert in Markdown: no HTML, no table breaks, no accidental formatting."""
-    text = " ".join(str(text).split())
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def md_text(text: object) -> str:
+    """Untrusted text (tickets, search queries, titles) made inert in Markdown and on a terminal.
+
+    No HTML, no table breaks, no accidental formatting, and no control characters: reports are
+    printed to terminals, and an escape sequence in a query from /events must not reach one.
+    """
+    text = _CONTROL.sub("", " ".join(str(text).split()))
     for char, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;")):
         text = text.replace(char, entity)
     for char in ("\\", "|", "*", "_", "`", "[", "]", "#"):
         text = text.replace(char, "\\" + char)
     return text
+
+
+def md_code(text: object) -> str:
+    """A path or file name as inline code; as escaped text when a backtick or pipe would break out."""
+    shown = _CONTROL.sub("", " ".join(str(text).split()))
+    return f"`{shown}`" if shown and not any(char in shown for char in "`|") else md_text(shown)
 
 
 def _growth_text(cluster: Cluster) -> str:

@@ -172,8 +172,7 @@ def _usage_json(usage: Any) -> str:
 
 
 def _usage_markdown(usage: Any) -> str:
-    def cell(text: object) -> str:
-        return str(text).replace("|", "\\|").replace("\n", " ")
+    from gaps.report import md_code, md_text as cell  # Queries come from the unauthenticated /events.
 
     first, last = usage.period
     lines = ["# Help-center usage", "", f"{usage.events:,} events from {first or '–'} to {last or '–'}; {usage.searches:,} searches.", "",
@@ -182,7 +181,7 @@ def _usage_markdown(usage: Any) -> str:
         votes = u.helpful + u.not_helpful
         lines.append(f"| {cell(u.title)} | {u.views:,} | {f'{u.helpful}/{votes}' if votes else '–'} | {u.search_clicks} |")
     lines += ["", "## Articles that don't help", ""]
-    lines += [f"- **{cell(i.usage.title)}** (`{i.usage.article_path}`): {'; '.join(i.reasons)}" for i in usage.ineffective] or ["None flagged."]
+    lines += [f"- **{cell(i.usage.title)}** ({md_code(i.usage.article_path)}): {'; '.join(i.reasons)}" for i in usage.ineffective] or ["None flagged."]
     for title, questions in (("Searches with no results", usage.zero_result), ("Searches with results but no click", usage.no_click)):
         lines += ["", f"## {title}", "", "| Query | Searches | Last |", "|---|---:|---|"]
         lines += [f"| {cell(q.query)} | {q.searches} | {q.last_seen} |" for q in questions]
@@ -231,7 +230,7 @@ def spikes_command(output: Path | None, kb_dir: Path | None, config_file: Path |
       kb report spikes --tickets export.csv --release CHANGELOG.md
       kb report spikes --tickets export.csv --tags --repo ../product
     """
-    from gaps.monthly import _cell
+    from gaps.report import md_code, md_text
     from gaps.spikes import find_spikes
     from generator.articles import load_articles
 
@@ -245,15 +244,15 @@ def spikes_command(output: Path | None, kb_dir: Path | None, config_file: Path |
     if result.undated_skipped:
         lines += [f"{result.undated_skipped} ticket(s) without a date were skipped.", ""]
     for rel in result.releases:
-        lines.append(f"## {rel.release.version} ({rel.release.day})")
+        lines.append(f"## {md_text(rel.release.version)} ({rel.release.day})")
         lines.append("")
         if not rel.checked:
             lines += ["Outside the tickets' period (or too close to its edge) to test.", ""]
             continue
-        lines += [f"- **{_cell(s.label)}** ({_cell(s.product_area)}): {s.baseline_per_week:.1f}/wk → {s.after_per_week:.1f}/wk, "
+        lines += [f"- **{md_text(s.label)}** ({md_text(s.product_area)}): {s.baseline_per_week:.1f}/wk → {s.after_per_week:.1f}/wk, "
                   f"p={s.p_value:.2g}" for s in rel.spikes] or ["No question rose clearly."]
         if rel.stale_articles:
-            lines.append("- Stale for this release: " + ", ".join(f"{_cell(t)} (`{p}`)" for p, t, _ in rel.stale_articles))
+            lines.append("- Stale for this release: " + ", ".join(f"{md_text(t)} ({md_code(p)})" for p, t, _ in rel.stale_articles))
         lines.append("")
     _emit("\n".join(lines), output)
 

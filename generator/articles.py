@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import os
 import re
 from dataclasses import dataclass, field
@@ -133,24 +134,128 @@ class LoadResult:
         return {str(article.path): article for article in self.articles}
 
 
+MARKDOWN_SUFFIXES: tuple[str, ...] = (".md", ".markdown", ".mdown", ".mkdn", ".mkd")
+"""Suffixes MkDocs renders as pages (mkdocs.utils.markdown_extensions, case-sensitive); the loader reads the same."""
+_MARKDOWN_LOOKALIKES: tuple[str, ...] = (*MARKDOWN_SUFFIXES, ".mdwn", ".mdtxt", ".mdtext", ".mkdown", ".markdn", ".rmd")
+"""Lower-cased suffixes of files that are Markdown by name but that MkDocs would copy to the site raw."""
+
+
+def is_markdown_name(name: str) -> bool:
+    """Whether MkDocs renders a file of this name as a page (and so the loader reads it)."""
+    return name.endswith(MARKDOWN_SUFFIXES)
+
+
+def is_unrendered_markdown_name(name: str) -> bool:
+    """Markdown by name (e.g. x.mdwn, x.MD) that MkDocs would not render but copy as is: never published."""
+    return not is_markdown_name(name) and name.lower().endswith(_MARKDOWN_LOOKALIKES)
+
+
 def url_for_path(path: PurePosixPath) -> str:
     """MkDocs' directory URL for a Markdown path."""
     stem = str(path.with_suffix(""))
-    if path.name in ("index.md", "README.md"):
+    if path.stem in ("index", "README"):
         parent = str(path.parent)
         return "" if parent == "." else parent + "/"
     return stem + "/"
 
 
-def iter_markdown_files(root: Path) -> list[Path]:
-    """Every *.md below root, sorted, skipping hidden folders and not following folder links."""
+@dataclass(frozen=True)
+class LayoutProblem:
+    """A file or link in the articles folder that the loader will not read, and why."""
+
+    path: Path
+    """The entry as reached from the root (through folder links that stay inside)."""
+    severity: Literal["error", "warning"]
+    message: str
+    hint: str
+    code: str
+
+
+@dataclass(frozen=True)
+class FolderScan:
+    """What walking the articles folder found: the Markdown files to read and the entries refused."""
+
+    markdown_files: tuple[Path, ...]
+    problems: tuple[LayoutProblem, ...] = ()
+
+
+def scan_articles_folder(root: Path) -> FolderScan:
+    """Walk root as MkDocs would, but never out of it, never round a link loop.
+
+    Links (to files or folders) that resolve inside root are followed, as MkDocs follows them, so
+    `kb check` sees every page the site would have. A link resolving outside root, a dangling link
+    and a folder link back to a folder that holds it are problems, never read. Hidden entries are
+    skipped (MkDocs leaves them out of the site). Markdown files MkDocs would not render
+    (x.mdwn, x.MD) are warnings: the plugin keeps them off the site.
+    """
+    real_root = os.path.realpath(root)
     found: list[Path] = []
-    for directory, folders, files in os.walk(root, followlinks=False):
-        folders[:] = sorted(f for f in folders if not f.startswith((".", "_site")))
-        for name in sorted(files):
-            if name.endswith(".md") and not name.startswith("."):
-                found.append(Path(directory) / name)
-    return found
+    problems: list[LayoutProblem] = []
+    reported: set[str] = set()
+
+    def shown(real: str) -> str:
+        return PurePosixPath(Path(os.path.relpath(real, real_root)).as_posix()).as_posix()
+
+    def refuse(path: Path, real_parent: str, message: str, hint: str, code: str, severity: Literal["error", "warning"] = "error") -> None:
+        identity = os.path.join(real_parent, path.name)  # One report per entry, however many links reach it.
+        if identity not in reported:
+            reported.add(identity)
+            problems.append(LayoutProblem(path, severity, message, hint, code))
+
+    # Depth first, a folder's own files before its subfolders, as os.walk (and so MkDocs) orders them;
+    # a stack rather than recursion, so a very deep tree cannot exhaust Python's recursion limit.
+    stack: list[tuple[Path, str, frozenset[str]]] = [(Path(root), real_root, frozenset({real_root}))]
+    while stack:
+        folder, real_folder, holders = stack.pop()
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError as exc:
+            refuse(folder, os.path.dirname(real_folder), f"cannot read folder: {exc.strerror or exc}", "check the folder's permissions", "unreadable")
+            continue
+        subfolders: list[tuple[Path, str]] = []
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            path = folder / entry.name
+            real = os.path.join(real_folder, entry.name)
+            if entry.is_symlink():
+                real = os.path.realpath(path)
+                if not _is_within(real, real_root):
+                    refuse(path, real_folder, f"symbolic link leads outside the articles folder, to {shown(real)!r}", "copy what you need into the articles folder, or delete the link", "link-outside")
+                    continue
+                try:
+                    os.stat(path)
+                except OSError as exc:
+                    if exc.errno == errno.ELOOP:
+                        refuse(path, real_folder, "broken link: too many levels of symbolic links", "remove the broken link", "broken-link")
+                    else:
+                        refuse(path, real_folder, f"broken link: its target {shown(real)!r} does not exist", "restore the target or remove the broken link", "broken-link")
+                    continue
+            try:
+                is_folder = entry.is_dir()
+            except OSError:
+                is_folder = False
+            if is_folder:
+                if real in holders:
+                    refuse(path, real_folder, f"folder link loops back to {shown(real)!r}, a folder that holds it", "delete the link; a folder cannot hold itself", "link-loop")
+                else:
+                    subfolders.append((path, real))
+            elif is_markdown_name(entry.name):
+                found.append(path)
+            elif is_unrendered_markdown_name(entry.name):
+                stem = entry.name.rsplit(".", 1)[0]
+                refuse(path, real_folder, f"not published: MkDocs does not render {entry.name.rsplit('.', 1)[1]!r} files", f"rename it to {stem}.md to publish it", "unrendered-markdown", "warning")
+        stack.extend((path, real, holders | {real}) for path, real in reversed(subfolders))
+    return FolderScan(markdown_files=tuple(found), problems=tuple(problems))
+
+
+def _is_within(real: str, real_root: str) -> bool:
+    return real == real_root or real.startswith(real_root.rstrip(os.sep) + os.sep)
+
+
+def iter_markdown_files(root: Path) -> list[Path]:
+    """Every Markdown file load_articles reads below root, in walk order (see scan_articles_folder)."""
+    return list(scan_articles_folder(root).markdown_files)
 
 
 def load_articles(root: Path | str, *, display_root: Path | None = None) -> LoadResult:
@@ -170,7 +275,10 @@ def load_articles(root: Path | str, *, display_root: Path | None = None) -> Load
     shown_base = display_root if display_root is not None else _default_display_root(root)
     articles: list[Article] = []
     diagnostics: list[Diagnostic] = []
-    files = iter_markdown_files(root)
+    scan = scan_articles_folder(root)
+    for refused in scan.problems:
+        diagnostics.append(Diagnostic(_shown_path(refused.path, shown_base), 1, 1, refused.severity, refused.message, refused.hint, refused.code))
+    files = scan.markdown_files
     for file_path in files:
         relative = PurePosixPath(file_path.relative_to(root).as_posix())
         shown = _shown_path(file_path, shown_base)
@@ -217,11 +325,15 @@ def read_article(
     try:
         raw = file_path.read_bytes()
     except FileNotFoundError:
-        problem(1, "file disappeared while it was being read", "run the command again once the file is back, or remove it", "unreadable")
+        if file_path.is_symlink():
+            target = os.readlink(file_path)
+            problem(1, f"broken link: its target {target!r} does not exist", "restore the target or remove the broken link", "broken-link")
+        else:
+            problem(1, "file disappeared while it was being read", "run the command again once the file is back, or remove it", "unreadable")
         return None, problems
     except OSError as exc:
         reason = exc.strerror or str(exc)
-        hint = "remove the broken link" if exc.errno == 40 else "check the file's permissions"
+        hint = "remove the broken link" if exc.errno == errno.ELOOP else "check the file's permissions"
         problem(1, f"cannot read file: {reason}", hint, "unreadable")
         return None, problems
     try:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import os
+import posixpath
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -13,7 +15,7 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
 from generator.article_page import with_article_header
-from generator.articles import Article, LoadResult, load_articles
+from generator.articles import Article, LoadResult, is_unrendered_markdown_name, load_articles
 from generator.categories import Category, load_categories
 from generator.config import SupportKBConfig
 from generator.errors import KBError
@@ -92,12 +94,18 @@ class SupportKBPlugin(BasePlugin[SupportKBConfig]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         self._reset()
+        if config.strict:  # First, so the articles' warnings below are counted too.
+            self.warnings = _WarningCounter()
+            logging.getLogger("mkdocs").addHandler(self.warnings)
         try:
             self.categories = load_categories(self.kb_dir(config) / "categories.yml")
             if self.config.search == "pagefind":
                 pagefind_executable()  # Fail before building, not after.
         except KBError as exc:
             raise PluginError(str(exc)) from exc
+        # Before MkDocs walks docs_dir (it follows every link, out of the folder and round loops):
+        # the same loading and rules as `kb check`, so a refused layout never reaches that walk.
+        self.loaded = self._load_and_validate(config)
         # Nav titles reach Material's templates unescaped; categories.yml is writers' text.
         config.nav = [{"Home": "index.md"}] + [{Markup(escape(c.title)): category_src_uri(c)} for c in self.categories]
         config.validation.nav.omitted_files = logging.DEBUG  # Articles are reached through category pages.
@@ -109,9 +117,6 @@ class SupportKBPlugin(BasePlugin[SupportKBConfig]):
             except SiteSwapError as exc:
                 raise PluginError(str(exc)) from exc
             config.site_dir = str(self.swap.staging_dir)
-        if config.strict:
-            self.warnings = _WarningCounter()
-            logging.getLogger("mkdocs").addHandler(self.warnings)
         return config
 
     def _configure_theme(self, config: MkDocsConfig) -> None:
@@ -153,16 +158,24 @@ class SupportKBPlugin(BasePlugin[SupportKBConfig]):
         docs = Path(config.docs_dir)
         return docs.parent if docs.name == "articles" else docs
 
-    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files | None:
-        loaded = load_articles(config.docs_dir)
-        self.loaded = loaded
-        findings = validate_kb(loaded, self.categories, strict=self.config.strict)
+    def _load_and_validate(self, config: MkDocsConfig) -> LoadResult:
+        try:
+            loaded = load_articles(config.docs_dir)
+        except KBError as exc:
+            raise PluginError(str(exc)) from exc
+        findings = validate_kb(loaded, self.categories, strict=self.config.strict, stable_links=self.config.stable_links)
         for finding in findings:
             if not finding.is_error:
                 log.warning(finding.format())
         errors = [f for f in findings if f.is_error]
         if errors:
             raise _kb_errors(errors)
+        return loaded
+
+    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files | None:
+        loaded = self.loaded
+        assert loaded is not None, "on_config loads the articles"
+        _keep_only_loaded_sources(files, loaded, config)
 
         public: list[Article] = []
         urls: dict[str, str] = {}
@@ -172,6 +185,8 @@ class SupportKBPlugin(BasePlugin[SupportKBConfig]):
                 continue
             if article.is_internal:
                 files.remove(file)  # Agent-only: never rendered, indexed, listed or redirected to.
+            elif not file.inclusion.is_included():
+                log.warning(f"{loaded.shown_path(article)}: not published: mkdocs.yml's exclude_docs (or MkDocs' templates/ rule) leaves it out")
             else:
                 self.articles_by_src[file.src_uri] = article
                 public.append(article)
@@ -320,6 +335,31 @@ class SupportKBPlugin(BasePlugin[SupportKBConfig]):
         if self.swap is not None:
             self.swap.abandon()
             self.swap = None
+
+
+def _keep_only_loaded_sources(files: Files, loaded: LoadResult, config: MkDocsConfig) -> None:
+    """Drop from the docs folder's files every page the loader did not read, and anything from outside it.
+
+    MkDocs renders every Markdown file it finds and follows links anywhere; the site must hold only
+    what load_articles read (internal ones are removed after) and no file whose real path lies outside
+    docs_dir, whatever happened to the folder since it was checked. Theme files and generated pages
+    do not come from docs_dir and are left alone.
+    """
+    docs_dir = os.path.abspath(config.docs_dir)
+    real_docs = os.path.realpath(docs_dir)
+    read = {str(article.path) for article in loaded.articles}
+    for file in list(files):
+        if file.generated_by is not None or file.src_dir is None or os.path.abspath(file.src_dir) != docs_dir:
+            continue
+        real = os.path.realpath(file.abs_src_path or "")
+        outside = not (real == real_docs or real.startswith(real_docs.rstrip(os.sep) + os.sep))
+        is_page = file.is_documentation_page() or is_unrendered_markdown_name(posixpath.basename(file.src_uri))
+        if outside:
+            log.warning(f"not published: {file.src_uri} leads outside the articles folder")
+            files.remove(file)
+        elif is_page and file.src_uri not in read:
+            log.debug(f"not published: {file.src_uri} is not an article the loader read")
+            files.remove(file)
 
 
 def _kb_errors(errors: list[Any]) -> PluginError:

@@ -10,7 +10,7 @@ from typing import Any, Literal
 from generator.articles import load_articles
 from generator.categories import load_categories
 from generator.errors import Diagnostic
-from generator.lint import DISABLED, LintConfig, lint_kb, read_lint_config
+from generator.lint import DISABLED, LintConfig, lint_kb, read_lint_config, supportkb_plugin_options
 from generator.project import Project, read_mkdocs_config
 from generator.validate import validate_kb
 
@@ -73,7 +73,7 @@ def check_project(
     rules = lint_config_for(project) if rules is None else rules
     loaded = load_articles(project.articles_dir)
     categories = load_categories(project.categories_file)
-    findings = validate_kb(loaded, categories) + lint_kb(loaded, categories, rules, today=today)
+    findings = validate_kb(loaded, categories, stable_links=_writes_stable_links(project)) + lint_kb(loaded, categories, rules, today=today)
     if external:
         from generator.linkcheck import LinkCheckSettings, check_urls, external_urls, link_findings
 
@@ -92,6 +92,14 @@ def check_project(
         findings = [_with_severity(f, "error") for f in findings]
     findings.sort(key=lambda d: (d.path, d.line, d.col, d.message))
     return CheckReport(articles=len(loaded.articles), files=loaded.files_seen, findings=tuple(findings))
+
+
+def _writes_stable_links(project: Project) -> bool:
+    """The plugin's `stable_links` option, as the build will see it (on unless mkdocs.yml turns it off)."""
+    if project.config_file is None:
+        return True
+    options = supportkb_plugin_options(read_mkdocs_config(project.config_file)) or {}
+    return options.get("stable_links", True) is not False
 
 
 def _with_severity(finding: Diagnostic, severity: str) -> Diagnostic:

@@ -11,6 +11,7 @@ from urllib.parse import unquote
 from generator.articles import KNOWN_KEYS, Article, LoadResult
 from generator.categories import Category
 from generator.errors import Diagnostic, Severity
+from generator.redirects import plan_redirects, source_path, stable_url
 
 _EXTERNAL_PREFIXES = ("http://", "https://", "mailto:", "tel:", "ftp://", "//", "data:")
 
@@ -21,10 +22,13 @@ def validate_kb(
     *,
     strict: bool = False,
     check_unknown_keys: bool = True,
+    stable_links: bool = True,
 ) -> list[Diagnostic]:
     """All findings for a loaded knowledge base, loader problems included, sorted by place.
 
-    strict: warnings become errors.
+    `kb check` and every build run this same function, so a commit the pre-commit hook passes
+    builds. strict: warnings become errors. stable_links: the build writes /a/<id>/ pages
+    (the plugin's `stable_links` option), so ids must not clash with old URLs.
     """
     findings: list[Diagnostic] = list(loaded.diagnostics)
     by_path = {str(a.path): a for a in loaded.articles}
@@ -65,6 +69,7 @@ def validate_kb(
 
         findings.extend(_check_links(article, shown, loaded, by_path))
 
+    findings.extend(_check_redirects(loaded, categories, stable_links=stable_links))
     if strict:
         findings = [
             Diagnostic(d.path, d.line, d.col, "error", d.message, d.hint, d.code) if d.severity == "warning" else d
@@ -72,6 +77,28 @@ def validate_kb(
         ]
     findings.sort(key=lambda d: (d.path, d.line, d.col, d.message))
     return findings
+
+
+def _check_redirects(loaded: LoadResult, categories: tuple[Category, ...], *, stable_links: bool) -> list[Diagnostic]:
+    """The pages the build makes from ids and redirect_from: each must be a path inside the site.
+
+    Conflicts with the pages known here (articles, category pages, the home page) and between
+    articles use the build's own planner; the build repeats it with every file it writes.
+    """
+    found: list[Diagnostic] = []
+    for article in loaded.articles:
+        shown = loaded.shown_path(article)
+        if source_path(stable_url(article.id)) is None:
+            found.append(Diagnostic(shown, article.line_of("id"), 1, "error", f"id {article.id!r} cannot be a link", "use letters, digits and dashes in ids", "bad-id"))
+        for old_url in article.redirect_from:
+            if source_path(old_url) is None:
+                found.append(Diagnostic(shown, article.line_of("redirect_from"), 1, "error", f"redirect_from {old_url!r} is not a path on this site", "write the old URL as a path, e.g. 'help/old-page/'", "bad-redirect"))
+    public = [a for a in loaded.articles if not a.is_internal]
+    urls = {a.id: a.url for a in public}
+    pages = {"index.html"} | {f"{c.id}/index.html" for c in categories} | {a.url + "index.html" for a in public}
+    shown_paths = {a.id: loaded.shown_path(a) for a in public}
+    _, conflicts = plan_redirects(public, urls, taken=pages, shown_path=shown_paths, with_id_links=stable_links)
+    return found + list(conflicts)
 
 
 def _article_for_reference(reference: str, by_id: dict[str, list[Article]], by_path: dict[str, Article]) -> Article | None:

@@ -98,14 +98,15 @@ def remove_leftovers(site_dir: Path, *, now: float | None = None) -> list[Path]:
         if pid is None:
             stale = age > LEGACY_STALE_SECONDS
         else:
-            stale = not _is_running(int(pid)) or age > REUSED_PID_SECONDS
+            stale = not is_process_running(int(pid)) or age > REUSED_PID_SECONDS
         if stale:
             shutil.rmtree(entry.path, ignore_errors=True)
             removed.append(Path(entry.path))
     return removed
 
 
-def _is_running(pid: int) -> bool:
+def is_process_running(pid: int) -> bool:
+    """Whether a process with this pid exists (True when that cannot be told without harm)."""
     if pid == os.getpid() or os.name == "nt":
         # This process: another thread's build. Windows: os.kill(pid, 0) would not just probe, so
         # there the age limit alone decides.

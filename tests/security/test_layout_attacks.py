@@ -1,0 +1,305 @@
+"""Hostile article layouts and kills mid-write (issue 13: findings 3, 4, 7, 10 and 12).
+
+Each test builds or checks a real project in tmp_path: the internal text must appear nowhere under
+site/, `kb check` must refuse what `kb build` refuses with the same message, and a killed build or
+`kb stale --mark` must leave nothing behind once the next run is over.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path, PurePosixPath
+
+import pytest
+from click.testing import CliRunner
+
+from generator.build import build_site
+from generator.cli import main
+from generator.errors import BuildFailed
+from tests.conftest import REPO_ROOT, write_article
+from tests.generator.kbproject import make_project
+
+SECRET_TITLE = "Quokka override procedure for agents"
+SECRET_BODY = "Read the customer's recovery phrase back to them before resetting."
+ENV_SECRET = "STRIPE_SECRET_KEY=sk_live_51HtKq9f3zXw"
+
+
+def every_text(site: Path) -> str:
+    """All files under the site, gzip ones unpacked: pages, sitemap.xml, search/search_index.json."""
+    texts = []
+    for path in sorted(site.rglob("*")):
+        if path.is_file():
+            data = path.read_bytes()
+            if data[:2] == b"\x1f\x8b":
+                data = gzip.decompress(data)
+            texts.append(f"== {path.relative_to(site)}\n" + data.decode("utf-8", errors="replace"))
+    return "\n".join(texts)
+
+
+def internal_article(path: Path) -> None:
+    write_article(path, f"{SECRET_BODY}\n\n## Steps\n\nAsk twice.\n", title=SECRET_TITLE, category="billing", audience="internal")
+
+
+def check(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[int, str]:
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["check", "-f", str(tmp_path / "mkdocs.yml")])
+    assert "Traceback" not in result.output
+    return result.exit_code, result.output
+
+
+def build_failure(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(BuildFailed) as failure:
+        build_site(tmp_path / "mkdocs.yml")
+    return failure.value.details
+
+
+# Finding 3: the loader and MkDocs agree on which files are articles; the site holds only public ones.
+
+def _markdown_extension(articles: Path, suffix: str) -> None:
+    internal_article(articles / f"billing/agent-override{suffix}")
+
+
+def _site_folder(articles: Path) -> None:
+    internal_article(articles / "_site_drafts/agent-override.md")
+
+
+def _symlinked_folder(articles: Path) -> None:
+    internal_article(articles / "ops/agent-override.md")
+    (articles / "ops-mirror").symlink_to("ops", target_is_directory=True)
+
+
+@pytest.mark.parametrize(
+    "layout",
+    [
+        pytest.param(lambda a: _markdown_extension(a, ".markdown"), id="markdown-suffix"),
+        pytest.param(lambda a: _markdown_extension(a, ".mdown"), id="mdown-suffix"),
+        pytest.param(lambda a: _markdown_extension(a, ".mkd"), id="mkd-suffix"),
+        pytest.param(lambda a: _markdown_extension(a, ".mdwn"), id="mdwn-suffix-copied-raw"),
+        pytest.param(_site_folder, id="site-folder"),
+        pytest.param(_symlinked_folder, id="symlinked-folder"),
+    ],
+)
+def test_internal_article_in_an_unusual_layout_stays_off_the_site(tmp_path: Path, layout) -> None:
+    config = make_project(tmp_path)
+    layout(tmp_path / "kb/articles")
+    site = build_site(config).site_dir
+    text = every_text(site)
+    assert (site / "sitemap.xml").is_file() and (site / "search/search_index.json").is_file()
+    assert "Refunds are paid back to the card" in text, "the public articles are still published"
+    assert SECRET_TITLE not in text
+    assert "recovery phrase" not in text
+
+
+def test_loader_reads_every_suffix_mkdocs_renders() -> None:
+    from mkdocs.utils import markdown_extensions
+
+    from generator.articles import MARKDOWN_SUFFIXES
+
+    assert set(MARKDOWN_SUFFIXES) == set(markdown_extensions)
+
+
+# Finding 4 (site part): nothing outside the articles folder is read or published.
+
+@pytest.mark.parametrize(
+    ("link", "target", "shown"),
+    [
+        ("env.md", "../../.env", "kb/articles/env.md:1:1: error: symbolic link leads outside the articles folder, to '../../.env'"),
+        ("billing/team", "../../../team-notes", "kb/articles/billing/team:1:1: error: symbolic link leads outside the articles folder, to '../../team-notes'"),
+        ("billing/logo.png", "../../../.env", "kb/articles/billing/logo.png:1:1: error: symbolic link leads outside the articles folder, to '../../.env'"),
+    ],
+)
+def test_symlink_out_of_the_articles_folder_is_an_error_and_never_published(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, link: str, target: str, shown: str
+) -> None:
+    config = make_project(tmp_path)
+    (tmp_path / ".env").write_text(ENV_SECRET + "\n", encoding="utf-8")
+    internal_article(tmp_path / "team-notes/override.md")
+    (tmp_path / "kb/articles" / link).symlink_to(target)
+    code, output = check(tmp_path, monkeypatch)
+    assert code == 1
+    assert shown in output
+    assert "(copy what you need into the articles folder, or delete the link)" in output
+    assert shown in build_failure(tmp_path, monkeypatch)
+    assert not (tmp_path / "site").exists()
+
+
+def test_plugin_drops_files_that_resolve_outside_even_if_loading_missed_them(tmp_path: Path) -> None:
+    """The plugin itself refuses out-of-folder files; kb check is not the only gate."""
+    config = make_project(tmp_path)
+    (tmp_path / ".env").write_text(ENV_SECRET + "\n", encoding="utf-8")
+    hook = tmp_path / "sneak.py"
+    hook.write_text(
+        textwrap.dedent(
+            """
+            import os
+            def on_pre_build(config):
+                # After kb's checks, before MkDocs walks the folder: a writer's sync tool adds a link.
+                os.symlink("../../.env", os.path.join(config.docs_dir, "env.md"))
+            """
+        ),
+        encoding="utf-8",
+    )
+    config.write_text(config.read_text(encoding="utf-8") + "hooks:\n  - sneak.py\n", encoding="utf-8")
+    site = build_site(config).site_dir
+    assert "sk_live" not in every_text(site)
+    assert not (site / "env").exists()
+
+
+# Finding 7: kb check refuses what kb build refuses, with the same path:line message.
+
+@pytest.mark.parametrize(
+    ("front_matter", "message"),
+    [
+        ({"id": "../../../escape-id"}, "kb/articles/billing/moved.md:4:1: error: id '../../../escape-id' cannot be a link"),
+        ({"id": "103", "redirect_from": ["../../etc/x"]}, "kb/articles/billing/moved.md:5:1: error: redirect_from '../../etc/x' is not a path on this site"),
+        ({"id": "103", "redirect_from": ["/abs/.."]}, "kb/articles/billing/moved.md:5:1: error: redirect_from '/abs/..' is not a path on this site"),
+        ({"id": "103", "redirect_from": ["old/"]}, None),
+    ],
+)
+def test_check_refuses_what_the_build_refuses(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, front_matter: dict, message: str | None
+) -> None:
+    make_project(tmp_path)
+    write_article(tmp_path / "kb/articles/billing/moved.md", "Text.\n", title="Moved", category="billing", **front_matter)
+    if message is None:  # Two articles claiming one old URL.
+        write_article(tmp_path / "kb/articles/billing/moved-too.md", "Text.\n", title="Moved too", category="billing", id="104", redirect_from=["old/"])
+        message = "kb/articles/billing/moved.md:5:1: error: '/old/' already redirects to article '104'"
+    code, output = check(tmp_path, monkeypatch)
+    assert code == 1
+    assert message in output
+    assert message in build_failure(tmp_path, monkeypatch)
+
+
+def test_symlink_folder_loop_fails_check_and_build_alike(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    make_project(tmp_path)
+    (tmp_path / "kb/articles/billing/archive").symlink_to("..", target_is_directory=True)
+    (tmp_path / "kb/articles/getting-started/more").symlink_to("../getting-started", target_is_directory=True)
+    message = "kb/articles/billing/archive:1:1: error: folder link loops back to '.', a folder that holds it"
+    code, output = check(tmp_path, monkeypatch)
+    assert code == 1
+    assert message in output
+    assert "kb/articles/getting-started/more:1:1: error: folder link loops back to 'getting-started'" in output
+    details = build_failure(tmp_path, monkeypatch)
+    assert message in details
+    assert "Too many levels of symbolic links" not in details
+
+
+# Finding 10 (site and stale parts): a kill leaves nothing behind once the next run is over.
+
+KILL_HOOK = """
+import os, signal
+def on_post_build(config):
+    os.kill(os.getpid(), signal.SIGKILL)  # As if the machine pulled the plug mid-build.
+"""
+
+
+def test_staging_folders_of_a_killed_build_are_cleaned_by_the_next(tmp_path: Path) -> None:
+    config = make_project(tmp_path)
+    (tmp_path / "killer.py").write_text(KILL_HOOK, encoding="utf-8")
+    killing = tmp_path / "killing.yml"
+    killing.write_text(config.read_text(encoding="utf-8") + "hooks:\n  - killer.py\n", encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(killing)], cwd=tmp_path, capture_output=True)
+    assert run.returncode == -9
+    left = [p.name for p in tmp_path.iterdir() if p.name.startswith(".site.tmp-")]
+    assert left, "the kill left its staging folder (the situation being tested)"
+
+    sleeper = subprocess.Popen([sys.executable, "-c", "import sys; sys.stdin.read()"], stdin=subprocess.PIPE)
+    try:
+        live = tmp_path / f".site.tmp-{sleeper.pid}-concurrent"
+        live.mkdir()
+        build_site(config)
+        remaining = sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".site."))
+        assert remaining == [live.name], "a live build's folder is kept, dead ones are removed"
+    finally:
+        sleeper.communicate(b"")
+    assert (tmp_path / "site/billing/refunds/index.html").is_file()
+
+
+MARK_AND_DIE = """
+import datetime as dt, os, signal, sys
+from pathlib import Path, PurePosixPath
+import gaps.stale_mark as stale_mark
+
+real_replace = os.replace
+calls = []
+def replace_then_die(src, dst):
+    calls.append(dst)
+    if len(calls) == 2:
+        os.kill(os.getpid(), signal.SIGKILL)
+    real_replace(src, dst)
+os.replace = replace_then_die
+targets = [(PurePosixPath(name), name) for name in sys.argv[2:]]
+stale_mark.mark_stale(Path(sys.argv[1]), targets, version="4.2.0", marked_on=dt.date(2025, 3, 5))
+"""
+
+
+def test_killed_stale_mark_is_finished_and_cleaned_by_the_next_run(tmp_path: Path) -> None:
+    from gaps.stale_mark import mark_stale
+
+    articles = tmp_path / "kb/articles"
+    names = ["billing/invoices.md", "billing/refunds.md", "getting-started/welcome.md"]
+    for name in names:
+        write_article(articles / name, "Text.\n", title=name)
+    script = tmp_path / "mark_and_die.py"
+    script.write_text(MARK_AND_DIE, encoding="utf-8")
+    run = subprocess.run([sys.executable, str(script), str(articles), *names], cwd=REPO_ROOT, capture_output=True)
+    assert run.returncode == -9, run.stderr.decode()
+    assert list(articles.rglob(".*.tmp")), "the kill left temporary files (the situation being tested)"
+
+    result = mark_stale(articles, [(PurePosixPath(n), n) for n in names], version="4.2.0", marked_on=dt.date(2025, 3, 5))
+    assert [p.name for p in articles.rglob("*") if p.name.endswith(".tmp")] == []
+    for name in names:
+        assert 'stale_since: "4.2.0"' in (articles / name).read_text(encoding="utf-8"), name
+    assert len(result.changed) + len(result.already_marked) == 3
+    assert result.cleaned, "the result says leftovers were removed"
+
+
+def test_stale_mark_that_cannot_write_every_file_changes_none(tmp_path: Path) -> None:
+    from gaps.stale_mark import mark_stale
+
+    articles = tmp_path / "kb/articles"
+    names = ["billing/invoices.md", "billing/refunds.md"]
+    for name in names:
+        write_article(articles / name, "Text.\n", title=name)
+    before = {n: (articles / n).read_text(encoding="utf-8") for n in names}
+    import gaps.stale_mark as stale_mark
+
+    # The disk fills up while the second temporary file is being created.
+
+    written: list[str] = []
+    real_open = os.open
+
+    def open_until_full(path, flags, mode=0o777, *, dir_fd=None):
+        if str(path).endswith(".tmp") and flags & os.O_CREAT:
+            written.append(str(path))
+            if len(written) == 2:
+                raise OSError(28, "No space left on device")
+        return real_open(path, flags, mode, dir_fd=dir_fd)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(stale_mark.os, "open", open_until_full)
+        with pytest.raises(Exception) as failure:
+            mark_stale(articles, [(PurePosixPath(n), n) for n in names], version="4.2.0", marked_on=dt.date(2025, 3, 5))
+    assert "No space left on device" in str(failure.value)
+    assert "no article was changed" in str(failure.value)
+    assert {n: (articles / n).read_text(encoding="utf-8") for n in names} == before
+    assert [p.name for p in articles.rglob("*") if p.name.endswith(".tmp")] == []
+
+
+# Finding 12 (site part): a dangling symlinked article is a broken link, named with its target.
+
+def test_dangling_symlinked_article_is_reported_as_a_broken_link(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    make_project(tmp_path)
+    (tmp_path / "kb/articles/billing/old-refunds.md").symlink_to("refunds-2019.md")
+    message = "kb/articles/billing/old-refunds.md:1:1: error: broken link: its target 'billing/refunds-2019.md' does not exist"
+    code, output = check(tmp_path, monkeypatch)
+    assert code == 1
+    assert message in output
+    assert "disappeared" not in output
+    assert message in build_failure(tmp_path, monkeypatch)

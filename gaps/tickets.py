@@ -25,14 +25,40 @@ from gaps.formats import (
     normalise_column,
 )
 from generator.errors import KBError
+from generator.json_input import JSONNestingError, parse_json
 
 MAX_FIELD_CHARS = 200_000
 """Longer fields are cut here before cleaning; a ticket's question is in its first pages."""
+MAX_HEADER_CHARS = 1_000_000
+"""A CSV header longer than this is not a header (Jira's widest exports are tens of KB)."""
+MAX_QUOTED_CHARS = 200
+"""The most of one value from the file that a message or skip reason repeats."""
+MAX_NESTING = 16
+"""Levels of JSON objects and lists read into fields; real exports nest three or four."""
 PROGRESS_EVERY = 2_000
 
 
 class TicketImportError(KBError):
     """A ticket export cannot be read at all."""
+
+
+def quoted(value: object, limit: int = MAX_QUOTED_CHARS) -> str:
+    """repr() of a value from the file, cut to `limit` characters: a message never repeats a whole file."""
+    text = str(value)
+    return repr(text) if len(text) <= limit else repr(text[:limit]) + "…"
+
+
+def _column_list(columns: list[str], limit: int = 3 * MAX_QUOTED_CHARS) -> str:
+    """'a', 'b', … and N more: the columns a hint names, at most about `limit` characters."""
+    shown: list[str] = []
+    used = 0
+    for column in columns:
+        name = quoted(column, 60)
+        if shown and used + len(name) > limit:
+            return ", ".join(shown) + f" … and {len(columns) - len(shown):,} more"
+        shown.append(name)
+        used += len(name) + 2
+    return ", ".join(shown)
 
 
 @dataclass(frozen=True)
@@ -174,6 +200,17 @@ class _CountingReader(io.RawIOBase):
         self.done += len(data)
         return len(data)
 
+    def seekable(self) -> bool:
+        return self._raw.seekable()
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        """Lets a JSON document be read again from the start instead of copied (see _iter_json)."""
+        self.done = self._raw.seek(offset, whence)
+        return self.done
+
+    def tell(self) -> int:
+        return self._raw.tell()
+
 
 # --- dates ----------------------------------------------------------------------------------
 
@@ -202,7 +239,7 @@ _TRAILING_ZONE = re.compile(r"\s+(UTC|GMT|Z)$", re.IGNORECASE)
 
 def parse_datetime(value: Any) -> dt.datetime | None:
     """A date or time as help desks export it -> aware datetime (UTC if no zone); None if unreadable."""
-    if value is None or isinstance(value, bool):
+    if value is None or isinstance(value, (bool, list, dict)):
         return None
     if isinstance(value, (int, float)):
         return _from_epoch(float(value))
@@ -269,9 +306,9 @@ def _resolve(user_name: str, present: dict[str, str], columns: list[str], path: 
     if key in present:
         return key
     raise TicketImportError(
-        f"{flag} {user_name!r} is not a column of this file",
+        f"{flag} {quoted(user_name)} is not a column of this file",
         path=path,
-        hint=f"columns found: {', '.join(repr(c) for c in columns)}",
+        hint=f"columns found: {_column_list(columns)}",
     )
 
 
@@ -298,7 +335,7 @@ def _plan_fields(
             "cannot tell which column holds the ticket text",
             path=path,
             hint=(
-                f"columns found: {', '.join(repr(c) for c in columns) or '(none)'}; "
+                f"columns found: {_column_list(columns) or '(none)'}; "
                 "name it with --text-column COLUMN (repeat for subject and body)"
                 + ("; if all the names sit in one column, the file may use another delimiter" if len(columns) == 1 else "")
             ),
@@ -327,21 +364,23 @@ def _plan_fields(
     )
 
 
-def _as_text(value: Any) -> str:
+def _as_text(value: Any, depth: int = 0) -> str:
     if value is None:
         return ""
     if isinstance(value, list):
-        return ", ".join(_as_text(v) for v in value if v not in (None, ""))
+        if depth >= MAX_NESTING:
+            return ""  # Lists of lists hundreds deep are hostile, not text: don't recurse into them.
+        return ", ".join(_as_text(v, depth + 1) for v in value if v not in (None, ""))
     if isinstance(value, dict):
-        return str(value.get("name") or value.get("value") or "")
+        return _as_text(value.get("name") or value.get("value") or "", depth + 1) if depth < MAX_NESTING else ""
     return str(value).replace("\x00", "").strip()
 
 
 def _split_tags(value: Any) -> tuple[str, ...]:
     if value is None:
         return ()
-    if isinstance(value, list):
-        items = [_as_text(v) for v in value]
+    if isinstance(value, (list, dict)):
+        items = [_as_text(v) for v in value] if isinstance(value, list) else [_as_text(value)]
     else:
         text = str(value)
         # Zendesk separates tags with spaces; other desks with commas, semicolons or pipes.
@@ -355,7 +394,7 @@ def _make_ticket(
     """Build one ticket from a row through `get(column) -> value`, or say why it is skipped."""
     ticket_id = _as_text(get(plan.id)) if plan.id else f"line-{line}"
     if not ticket_id:
-        return SkippedRow(line, f"no ticket id in column {plan.id!r}")
+        return SkippedRow(line, f"no ticket id in column {quoted(plan.id)}")
     parts = []
     for column in plan.text:
         value = _as_text(get(column))
@@ -366,7 +405,7 @@ def _make_ticket(
     subject = parts[0] if parts else ""
     body = "\n".join(p for p in parts[1:] if p)
     if not subject.strip() and not body.strip():
-        return SkippedRow(line, f"no text in {' / '.join(repr(c) for c in plan.text)}")
+        return SkippedRow(line, f"no text in {' / '.join(quoted(c, 60) for c in plan.text)}")
     created = None
     if plan.created:
         raw_date = get(plan.created)
@@ -405,11 +444,20 @@ def _sniff_delimiter(header_line: str, suffix: str) -> str:
 def _iter_csv(
     path: Path, text: io.TextIOBase, options: ReadOptions, log: _Log, meta: dict[str, Any]
 ) -> Iterator[Ticket]:
-    first = text.readline()
+    # The header is read with a cap: a file with no line breaks would otherwise be read whole
+    # as "the header" and every column name repeated in the error (issue 13: 50 MB, 800 MB peak).
+    first, number = text.readline(MAX_HEADER_CHARS + 1), 1
     while first and not first.strip():
-        first = text.readline()
+        first, number = text.readline(MAX_HEADER_CHARS + 1), number + (first[-1:] in "\r\n")
     if not first:
         raise TicketImportError("the file is empty", path=path, hint="export the tickets again; the file has no rows")
+    if len(first) > MAX_HEADER_CHARS:
+        raise TicketImportError(
+            f"the first row is over {MAX_HEADER_CHARS:,} characters long, too long for a CSV header",
+            path=path,
+            line=number if number > 1 else None,
+            hint="a ticket export starts with one row of column names; check that this is the right file and that it has line breaks",
+        )
     delimiter = _sniff_delimiter(first, path.suffix.lower())
     rest_reader = csv.reader(_chain_first(first, text), delimiter=delimiter)
     header = next(rest_reader)
@@ -477,19 +525,25 @@ def _guarded(reader: Any, log: _Log, where: Callable[[], int]) -> Iterator[list[
 _RECORD_LISTS = ("tickets", "conversations", "issues", "data", "results", "records", "items")
 
 
-def _flatten(record: dict[str, Any], prefix: str = "", out: dict[str, Any] | None = None) -> dict[str, Any]:
-    """{'source': {'body': x}} -> {'source': ..., 'source.body': x}, keys normalised."""
+def _flatten(record: dict[str, Any], prefix: str = "", out: dict[str, Any] | None = None, depth: int = 0) -> dict[str, Any]:
+    """{'source': {'body': x}} -> {'source': ..., 'source.body': x}, keys normalised.
+
+    Objects deeper than MAX_NESTING stay unflattened values: no format reads that deep, and
+    recursing hundreds of levels (which the JSON parser allows) would overflow the stack.
+    """
     out = {} if out is None else out
     for key, value in record.items():
         name = prefix + normalise_column(str(key))
-        if isinstance(value, dict):
+        if depth >= MAX_NESTING:
             out[name] = value
-            _flatten(value, name + ".", out)
+        elif isinstance(value, dict):
+            out[name] = value
+            _flatten(value, name + ".", out, depth + 1)
         elif isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
             out[name] = value
             merged: dict[str, list[Any]] = {}
             for item in value:
-                for sub_key, sub_value in _flatten(item).items():
+                for sub_key, sub_value in _flatten(item, depth=depth + 1).items():
                     merged.setdefault(sub_key, []).append(sub_value)
             for sub_key, values in merged.items():
                 out[f"{name}.{sub_key}"] = values
@@ -501,30 +555,35 @@ def _flatten(record: dict[str, Any], prefix: str = "", out: dict[str, Any] | Non
 def _iter_json(
     path: Path, text: io.TextIOBase, options: ReadOptions, log: _Log, meta: dict[str, Any]
 ) -> Iterator[Ticket]:
-    head = text.read(1)
+    head, blank_lines = text.read(1), 0
     while head and head.isspace():
+        blank_lines += head == "\n"
         head = text.read(1)
     if not head:
         raise TicketImportError("the file is empty", path=path, hint="export the tickets again; the file has no rows")
-    rest = text.read() if head == "[" else None
     records: Iterator[tuple[int, Any]]
-    if rest is not None:
-        records = _records_of_document(path, head + rest)
+    if head == "[":
+        records = _records_of(path, _parse_document(path, _reread(text)))
     else:
+        number = blank_lines + 1
         first_line = head + text.readline()
         try:
-            first_value = json.loads(first_line)
-            is_lines = True
-        except json.JSONDecodeError:
-            is_lines = False
+            first_value, is_lines = parse_json(first_line), True
+        except json.JSONDecodeError as exc:
+            if not text.read(1):  # The file is this one line: its error is the document's.
+                raise _not_json(path, exc, line=number + exc.lineno - 1) from None
+            first_value, is_lines = None, False
+        except JSONNestingError as exc:
+            raise _too_deep(path, exc, line=number) from None
+        first_line = ""  # Free it before a whole document is read again.
         if is_lines and isinstance(first_value, dict) and any(
             isinstance(first_value.get(k), list) for k in _RECORD_LISTS
         ) and not _looks_like_ticket(first_value):
-            records = _records_of_document(path, first_line + text.read())
+            records = _records_of(path, first_value)  # One document on one line, already parsed.
         elif is_lines:
-            records = _json_lines(first_line, text, log)
+            records = _json_lines(path, number, first_value, text, log)
         else:
-            records = _records_of_document(path, first_line + text.read())
+            records = _records_of(path, _parse_document(path, _reread(text)))
     plan: _FieldPlan | None = None
     for line, record in records:
         if not isinstance(record, dict):
@@ -553,24 +612,49 @@ def _looks_like_ticket(record: dict[str, Any]) -> bool:
     return "id" in keys and bool(keys & {"subject", "description", "body", "source"})
 
 
-def _json_lines(first_line: str, rest: io.TextIOBase, log: _Log) -> Iterator[tuple[int, Any]]:
-    yield 1, json.loads(first_line)
-    for number, line in enumerate(rest, start=2):
+def _json_lines(path: Path, number: int, first_value: Any, rest: io.TextIOBase, log: _Log) -> Iterator[tuple[int, Any]]:
+    """JSON Lines records, streamed; the first line (number `number`) is already parsed."""
+    yield number, first_value
+    for number, line in enumerate(rest, start=number + 1):
         if not line.strip():
             continue
         try:
-            yield number, json.loads(line)
+            yield number, parse_json(line)
         except json.JSONDecodeError as exc:
             log.skipped.append(SkippedRow(number, f"not valid JSON: {exc.msg} (column {exc.colno})"))
+        except JSONNestingError as exc:
+            raise _too_deep(path, exc, line=number) from None
 
 
-def _records_of_document(path: Path, document: str) -> Iterator[tuple[int, Any]]:
+def _reread(text: io.TextIOBase) -> str:
+    """The whole file from its start, read once: a document is parsed whole but never copied."""
+    text.seek(0)
+    return text.read()
+
+
+def _parse_document(path: Path, document: str) -> Any:
     try:
-        data = json.loads(document)
+        return parse_json(document)
     except json.JSONDecodeError as exc:
-        raise TicketImportError(
-            f"not valid JSON: {exc.msg}", path=path, line=exc.lineno, hint="export JSON Lines (one ticket per line) or fix the file"
-        ) from exc
+        raise _not_json(path, exc, line=exc.lineno) from None
+    except JSONNestingError as exc:
+        raise _too_deep(path, exc) from None
+
+
+def _not_json(path: Path, exc: json.JSONDecodeError, *, line: int) -> TicketImportError:
+    return TicketImportError(
+        f"not valid JSON: {exc.msg}", path=path, line=line, hint="export JSON Lines (one ticket per line) or fix the file"
+    )
+
+
+def _too_deep(path: Path, exc: JSONNestingError, *, line: int | None = None) -> TicketImportError:
+    return TicketImportError(
+        str(exc), path=path, line=line, hint="this is not a help-desk export; export the tickets again as CSV, JSON or JSON Lines"
+    )
+
+
+def _records_of(path: Path, data: Any) -> Iterator[tuple[int, Any]]:
+    """The ticket records of a parsed document: a list, or the list under 'tickets', 'data', ..."""
     if isinstance(data, dict):
         for key in _RECORD_LISTS:
             if isinstance(data.get(key), list):
@@ -645,7 +729,7 @@ def read_tickets(
             for ticket in rows:
                 first_line = seen.get(ticket.id)
                 if first_line is not None:
-                    log.skipped.append(SkippedRow(ticket.line, f"duplicate ticket id {ticket.id!r} (first on line {first_line})"))
+                    log.skipped.append(SkippedRow(ticket.line, f"duplicate ticket id {quoted(ticket.id)} (first on line {first_line})"))
                     continue
                 seen[ticket.id] = ticket.line
                 tickets.append(clean(ticket) if clean else ticket)
@@ -677,7 +761,7 @@ def read_tickets(
         raise TicketImportError(
             "no tickets found: the file has a header but no rows",
             path=path,
-            hint=f"columns found: {', '.join(repr(c) for c in columns)}" if columns else None,
+            hint=f"columns found: {_column_list(columns)}" if columns else None,
         )
     return TicketImport(
         path=path,

@@ -1,4 +1,4 @@
-"""Attacks on the report, ticket-reading and search-output paths (issue 13).
+"""Attacks on the report, ticket-reading and search-output paths (issue 13, findings 6, 8, 9, 12).
 
 Hostile input comes from where it really enters: the unauthenticated /events endpoint (search
 queries), article front matter and headings, and ticket exports. Every test runs the real `kb`.
@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -96,3 +98,71 @@ def test_reports_show_event_queries_and_titles_as_text(hostile_project) -> None:
     questions = project.root / "questions.csv"
     _report(project, "usage", "--events", str(db), "--questions-csv", str(questions))
     assert HOSTILE_QUERY in questions.read_text(encoding="utf-8")  # Data for `kb gaps`, quoted by the csv module.
+
+
+# --- finding 8: hostile nesting in ticket files ---------------------------------------------------
+
+
+@pytest.fixture
+def kb(tmp_path: Path) -> Path:
+    write_article(tmp_path / "kb/password.md", "Click Forgot password on the sign-in page.\n", title="Reset your password")
+    return tmp_path / "kb"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "where"),
+    [
+        ("deep.json", "[" * 100_000, "deep.json: "),
+        ("deep.jsonl", '{"id": "1", "subject": "Reset my password"}\n' + "[" * 100_000 + "\n", "deep.jsonl:2: "),
+        ("deep-object.jsonl", '{"id": "1", "subject": "Reset my password"}\n' + '{"a":' * 100_000 + "\n", "deep-object.jsonl:2: "),
+    ],
+)
+def test_gaps_refuses_hostile_nesting_without_traceback(tmp_path: Path, kb: Path, name: str, content: str, where: str) -> None:
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    result = CliRunner().invoke(main, ["gaps", str(path), "--kb", str(kb)])
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert "Traceback" not in result.output
+    assert f"Error: {tmp_path / where}" in result.stderr and "nested too deeply" in result.stderr
+
+
+def test_gaps_reads_a_ticket_whose_field_nests_hundreds_of_lists(tmp_path: Path, kb: Path) -> None:
+    """Nesting the JSON parser accepts (400 levels) must not overflow the field readers either."""
+    lines = [json.dumps({"id": str(n), "subject": "How do I reset my password?", "tags": ["a"]}) for n in range(6)]
+    lines.append('{"id": "hostile", "subject": "Reset my password", "tags": ' + "[" * 400 + '"x"' + "]" * 400 + "}")
+    path = tmp_path / "tickets.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["gaps", str(path), "--kb", str(kb), "--format", "json"])
+    assert result.exception is None, repr(result.exception)
+    assert json.loads(result.stdout)["tickets_read"] == 7
+
+
+# --- finding 9: a 50 MB single-line file ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("separator", [" ", ","])
+def test_huge_single_line_ticket_file_gets_a_short_message(tmp_path: Path, kb: Path, separator: str) -> None:
+    words = separator.join(["refund", "invoice", "password", "timer", "sync", "export", "report", "billing"])
+    path = tmp_path / "export.csv"
+    with path.open("w", encoding="utf-8") as handle:
+        for _ in range(50_000_000 // (len(words) + 1)):
+            handle.write(words + separator)  # One line, no newline anywhere.
+    assert path.stat().st_size > 49_000_000
+    done = subprocess.run([sys.executable, "-c", "from generator.cli import main; main()", "gaps", str(path), "--kb", str(kb)],
+                          capture_output=True, timeout=300, check=False)
+    assert done.returncode == 1
+    assert len(done.stdout) + len(done.stderr) < 10_000, len(done.stdout) + len(done.stderr)
+    message = done.stderr.decode()
+    assert message.startswith(f"Error: {path}: the first row is over 1,000,000 characters long, too long for a CSV header"), message[:500]
+    assert "Traceback" not in message
+
+
+def test_messages_quote_at_most_a_few_hundred_characters_of_a_column(tmp_path: Path, kb: Path) -> None:
+    """A header under the size cap with one absurd column name: the hint quotes it cut short."""
+    path = tmp_path / "export.csv"
+    path.write_text("id," + "x" * 20_000 + "\n1,hello\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["gaps", str(path), "--kb", str(kb)])
+    assert result.exit_code == 1
+    assert "cannot tell which column holds the ticket text" in result.stderr
+    assert len(result.stderr) < 1_000 and "…" in result.stderr

@@ -192,6 +192,9 @@ def test_symlink_folder_loop_fails_check_and_build_alike(tmp_path: Path, monkeyp
 
 # Finding 10 (site and stale parts): a kill leaves nothing behind once the next run is over.
 
+THIS_CHECKOUT = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
+"""Subprocesses import the code under test, not whatever checkout the virtualenv points at."""
+
 KILL_HOOK = """
 import os, signal
 def on_post_build(config):
@@ -204,7 +207,7 @@ def test_staging_folders_of_a_killed_build_are_cleaned_by_the_next(tmp_path: Pat
     (tmp_path / "killer.py").write_text(KILL_HOOK, encoding="utf-8")
     killing = tmp_path / "killing.yml"
     killing.write_text(config.read_text(encoding="utf-8") + "hooks:\n  - killer.py\n", encoding="utf-8")
-    run = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(killing)], cwd=tmp_path, capture_output=True)
+    run = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(killing)], cwd=tmp_path, capture_output=True, env=THIS_CHECKOUT)
     assert run.returncode == -9
     left = [p.name for p in tmp_path.iterdir() if p.name.startswith(".site.tmp-")]
     assert left, "the kill left its staging folder (the situation being tested)"
@@ -248,7 +251,7 @@ def test_killed_stale_mark_is_finished_and_cleaned_by_the_next_run(tmp_path: Pat
         write_article(articles / name, "Text.\n", title=name)
     script = tmp_path / "mark_and_die.py"
     script.write_text(MARK_AND_DIE, encoding="utf-8")
-    run = subprocess.run([sys.executable, str(script), str(articles), *names], cwd=REPO_ROOT, capture_output=True)
+    run = subprocess.run([sys.executable, str(script), str(articles), *names], cwd=REPO_ROOT, capture_output=True, env=THIS_CHECKOUT)
     assert run.returncode == -9, run.stderr.decode()
     assert list(articles.rglob(".*.tmp")), "the kill left temporary files (the situation being tested)"
 

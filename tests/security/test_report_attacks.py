@@ -166,3 +166,34 @@ def test_messages_quote_at_most_a_few_hundred_characters_of_a_column(tmp_path: P
     assert result.exit_code == 1
     assert "cannot tell which column holds the ticket text" in result.stderr
     assert len(result.stderr) < 1_000 and "…" in result.stderr
+
+
+# --- finding 12: `kb search --format md|html` ------------------------------------------------------
+
+
+def test_search_markdown_link_keeps_hostile_title_and_heading_as_text(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "mkdocs.yml").write_text("site_name: X\nsite_url: https://help.example.com/\ndocs_dir: kb/articles\n", encoding="utf-8")
+    write_article(tmp_path / "kb/articles/refunds.md",
+                  "Intro about refunds.\n\n## Pay ](javascript:alert(document.cookie)) [now \\\n\nRefunds reach your card within days.\n",
+                  id="77", title="Refunds] [evil](javascript:alert(1)) <b>x</b>")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["search", "refunds card", "--format", "md", "-n", "1"])
+    assert result.exit_code == 0, result.output
+    page = BeautifulSoup(__import__("markdown").markdown(result.stdout), "html.parser")
+    links = page.find_all("a")
+    assert [a["href"] for a in links] == ["https://help.example.com/a/77/#pay-javascriptalertdocumentcookie-now"], result.stdout
+    assert links[0].get_text() == "Refunds] [evil](javascript:alert(1)) <b>x</b> › Pay ](javascript:alert(document.cookie)) [now \\"
+    html_out = CliRunner().invoke(main, ["search", "refunds card", "--format", "html", "-n", "1"]).stdout
+    soup = BeautifulSoup(html_out, "html.parser")
+    assert not soup.find_all("b") and soup.a.get_text().startswith("Refunds] [evil](javascript:alert(1)) <b>x</b>")
+
+
+def test_search_markdown_link_target_survives_parentheses_in_the_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without site_url the link is the article's path; an unbalanced ')' in it used to end the link early."""
+    (tmp_path / "mkdocs.yml").write_text("site_name: X\ndocs_dir: kb/articles\n", encoding="utf-8")
+    write_article(tmp_path / "kb/articles/billing/refunds (2024)).md", "Refunds reach your card within days.\n", title="Refunds (2024)")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["search", "refunds card", "--format", "md", "-n", "1"])
+    assert result.exit_code == 0, result.output
+    links = BeautifulSoup(__import__("markdown").markdown(result.stdout), "html.parser").find_all("a")
+    assert [(a["href"], a.get_text()) for a in links] == [("billing/refunds%20%282024%29%29/", "Refunds (2024)")], result.stdout

@@ -7,6 +7,7 @@ import io
 import json
 import re
 from typing import Any
+from urllib.parse import quote
 
 from gaps.analysis import ArticleRef, Cluster, GapReport
 
@@ -183,7 +184,7 @@ def render_markdown(report: GapReport, *, limit: int = 50) -> str:
         "# Help-center gaps",
         "",
         (
-            f"Source: `{report.source}` ({report.source_format}) · knowledge base: `{report.kb_root}` "
+            f"Source: {md_code(report.source)} ({report.source_format}) · knowledge base: {md_code(report.kb_root)} "
             f"({report.articles} articles) · generated {report.generated_at}"
         ),
         "",
@@ -234,7 +235,7 @@ def render_markdown(report: GapReport, *, limit: int = 50) -> str:
         if c.best_article:
             a = c.best_article
             lines.append(
-                f"- Closest article: [{md_text(a.title)}]({a.path}) (score {a.score:.2f}"
+                f"- Closest article: [{md_text(a.title)}]({quote(a.path)}) (score {a.score:.2f}"
                 + (", internal" if a.is_internal else "")
                 + (f", search rank {a.search_rank}" if a.search_rank else "")
                 + ")"
@@ -248,7 +249,7 @@ def render_markdown(report: GapReport, *, limit: int = 50) -> str:
             lines.append(f"- Top terms: {', '.join(md_text(t) for t in c.top_terms)}")
         lines += ["", "Examples:", ""]
         for sample in c.representatives:
-            lines.append(f"- `{md_text(sample.id)}`: {md_text(sample.text[:300])}")
+            lines.append(f"- {md_code(sample.id)}: {md_text(sample.text[:300])}")
         lines.append(f"\nTicket ids: {md_text(' '.join(c.ticket_ids[:50]))}{' …' if len(c.ticket_ids) > 50 else ''}\n")
     if len(report.clusters) > limit:
         lines.append(f"_{len(report.clusters) - limit} more clusters are in the JSON and CSV reports._\n")

@@ -100,6 +100,22 @@ def test_reports_show_event_queries_and_titles_as_text(hostile_project) -> None:
     assert HOSTILE_QUERY in questions.read_text(encoding="utf-8")  # Data for `kb gaps`, quoted by the csv module.
 
 
+def test_gaps_markdown_keeps_article_paths_and_ticket_ids_inert(tmp_path: Path) -> None:
+    """An article file name and ticket ids are shown in `kb gaps` Markdown: neither may become a link or markup."""
+    kb = tmp_path / "kb"
+    write_article(kb / "x)[click](javascript:alert(1)).md", "Click Forgot password on the sign-in page to reset your password.\n",
+                  title="Reset your password")
+    path = tmp_path / "tickets.csv"
+    rows = [f"id`<img src=x onerror=alert({n})>`,How do I reset my password?" for n in range(6)]
+    path.write_text("id,subject\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["gaps", str(path), "--kb", str(kb), "--format", "md"])
+    assert result.exit_code == 0, result.output
+    _assert_inert_markdown(result.stdout)
+    page = BeautifulSoup(__import__("markdown").markdown(result.stdout), "html.parser")
+    assert [a["href"] for a in page.find_all("a")] == ["x%29%5Bclick%5D%28javascript%3Aalert%281%29%29.md"]
+    assert not page.find_all("img")
+
+
 # --- finding 8: hostile nesting in ticket files ---------------------------------------------------
 
 

@@ -37,7 +37,7 @@ _FORMATS = ("md", "json", "html", "github")
     help="List at least this many articles when they have evidence, those below the threshold as lower-confidence candidates (default 10; 0: only the threshold).",
 )
 @click.option("--fail-on", type=click.FloatRange(0, 1), metavar="SCORE", help="Exit 1 if any article scores at least SCORE (for CI).")
-@click.option("--mark", is_flag=True, help="Write 'stale_since: <version>' into the flagged articles' front matter.")
+@click.option("--mark", is_flag=True, help="Write 'stale_since: <version>' into the flagged articles' front matter. All or nothing on errors; after an interruption, run it again to finish.")
 @click.option("--overdue", is_flag=True, help="Instead: list articles whose reviewed + review_every has passed.")
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), help="The date --overdue and --mark take as today.")
 def stale_command(
@@ -142,6 +142,11 @@ def stale_command(
             + ".",
             err=True,
         )
+        if result.cleaned:
+            click.echo(
+                f"Removed {len(result.cleaned)} temporary file(s) an interrupted --mark left; it is finished now.",
+                err=True,
+            )
     if fail_on is not None:
         failing = [item for item in report.flagged if item.score >= fail_on]
         if failing:

@@ -3,13 +3,18 @@
 Validation is pure (`parse_events`); storage (`EventStore`) writes through one writer thread
 that commits every queued batch in one transaction (group commit), so many small POSTs cost
 few fsyncs. No IP address or user agent is ever stored; personal data in queries is masked.
+
+Nothing a client sends may stop collection: text SQLite cannot store is refused at validation,
+a batch that fails anyway fails only its own requests (the writer goes on), and after a failed
+batch the next one reopens the database, so a file made writable again is used without a restart.
 """
 
 from __future__ import annotations
 
 import concurrent.futures
 import datetime as dt
-import json
+import logging
+import os
 import queue
 import re
 import sqlite3
@@ -21,7 +26,10 @@ from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from generator.errors import KBError
+from generator.json_input import JSONNestingError, parse_json
 from generator.privacy import mask_personal_data
+
+log = logging.getLogger("supportkb.events")
 
 EventType = Literal["pageview", "search", "click", "vote"]
 EVENT_TYPES: tuple[str, ...] = ("pageview", "search", "click", "vote")
@@ -93,7 +101,9 @@ def parse_events(body: bytes) -> tuple[Event, ...]:
     if len(body) > MAX_BODY_BYTES:
         raise EventError(f"body is larger than {MAX_BODY_BYTES // 1024} KB", status=413)
     try:
-        data = json.loads(body.decode("utf-8"))
+        data = parse_json(body.decode("utf-8"))
+    except JSONNestingError:
+        raise EventError("body is nested too deeply (thousands of levels of [ or {)") from None
     except (UnicodeDecodeError, ValueError):
         raise EventError("body is not JSON") from None
     if isinstance(data, dict) and "events" in data:
@@ -124,6 +134,7 @@ def parse_event(item: Any) -> Event:
         raise EventError(f"'type' must be one of {', '.join(EVENT_TYPES)}")
     page = _site_path(item.get("page", item.get("url")), "page")
     session = _identifier(item.get("session"), "session")
+    _text(item.get("title"), "title", MAX_BODY_BYTES)  # Not stored; checked so that no field goes unchecked.
     article_id = _text(item.get("article_id"), "article_id", MAX_ID_CHARS)
     if kind == "pageview":
         if not page:
@@ -156,6 +167,10 @@ def _text(value: Any, name: str, limit: int) -> str:
         return ""
     if not isinstance(value, str):
         raise EventError(f"'{name}' must be a string")
+    try:  # JSON may escape half a surrogate pair ("\ud800"): valid JSON, but no UTF-8 for SQLite.
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise EventError(f"'{name}' holds text that is not valid Unicode") from None
     if len(value) > limit:
         raise EventError(f"'{name}' is longer than {limit} characters", status=413)
     return value.strip()
@@ -237,28 +252,36 @@ def storage_error(exc: sqlite3.Error, path: Path | str) -> EventStoreError:
     return EventStoreError(f"cannot write events: {exc}", path=path)
 
 
+EventHealth = Literal["ok", "failing", "dead"]
+_Batch = tuple[Sequence[Event], dt.datetime, concurrent.futures.Future[int]]
+
+
 class EventStore:
     """SQLite in WAL mode, written by one thread that commits queued batches together."""
 
     def __init__(self, path: Path | str, *, max_bytes: int = DEFAULT_MAX_DB_BYTES, batch_wait: float = 0.05) -> None:
         self.path = path
+        self._max_bytes = max_bytes
         self._batch_wait = batch_wait
-        try:
-            self._db = _connect(path)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")
-            page_size = self._db.execute("PRAGMA page_size").fetchone()[0]
-            self._db.execute(f"PRAGMA max_page_count={max(16, max_bytes // page_size)}")
-            self._db.executescript(SCHEMA)
-        except sqlite3.Error as exc:
-            raise storage_error(exc, path) from exc
-        self._queue: queue.Queue[tuple[Sequence[Event], dt.datetime, concurrent.futures.Future[int]] | None] = queue.Queue()
+        self._lock = threading.Lock()
+        """Held while the connection is used or replaced (the writer, count(), the startup probe)."""
+        self._db = self._open()
+        self._failure: EventStoreError | None = None
+        """Why the last write failed; None once one succeeds. The next batch reopens the file first."""
+        self.startup_problem = self._probe()
+        """Why events cannot be stored right now (read-only file or folder), found at startup."""
+        self._closing = False
+        self._queue: queue.Queue[_Batch | None] = queue.Queue()
+        # Daemon: a writer stuck in SQLite must never keep the process from exiting.
         self._thread = threading.Thread(target=self._write_loop, name="kb-events-writer", daemon=True)
         self._thread.start()
 
     def submit(self, events: Sequence[Event], *, now: dt.datetime | None = None) -> concurrent.futures.Future[int]:
         """Queue a batch; the future gives the number stored, or raises EventStoreError."""
         future: concurrent.futures.Future[int] = concurrent.futures.Future()
+        if self._closing or not self._thread.is_alive():  # Nobody would ever take it off the queue.
+            future.set_exception(self._stopped_error())
+            return future
         self._queue.put((events, now or dt.datetime.now(dt.timezone.utc), future))
         return future
 
@@ -267,12 +290,30 @@ class EventStore:
         return self.submit(events, now=now).result(timeout=60)
 
     def count(self) -> int:
-        return int(self._db.execute("SELECT count(*) FROM events").fetchone()[0])
+        with self._lock:
+            return int(self._db.execute("SELECT count(*) FROM events").fetchone()[0])
 
-    def close(self) -> None:
+    def health(self) -> tuple[EventHealth, str | None]:
+        """"ok"; "failing" (the last write failed; the next one retries) with why; or "dead" (no writer)."""
+        if self._closing or not self._thread.is_alive():
+            return "dead", "the event writer has stopped"
+        failure = self._failure
+        if failure is not None:
+            return "failing", failure.args[0]
+        return "ok", None
+
+    def close(self, *, timeout: float = 5.0) -> None:
+        """Stop the writer after what is queued; never waits more than `timeout` seconds."""
+        self._closing = True
         self._queue.put(None)
-        self._thread.join(timeout=10)
-        self._db.close()
+        self._thread.join(timeout=timeout)
+        if self._thread.is_alive():
+            # Closing the connection under a thread still inside SQLite is unsafe; the daemon
+            # thread ends with the process.
+            log.warning("the event writer did not stop within %.0f s; leaving it to end with the process", timeout)
+            return
+        with self._lock:
+            self._db.close()
 
     def __enter__(self) -> EventStore:
         return self
@@ -280,27 +321,91 @@ class EventStore:
     def __exit__(self, *_exc: object) -> None:
         self.close()
 
-    def _write_loop(self) -> None:
-        while True:
-            first = self._queue.get()
-            if first is None:
-                return
-            batches = [first]
-            stop = False
-            try:  # Gather what else arrived meanwhile: one transaction for all of them.
-                while len(batches) < 200:
-                    more = self._queue.get(timeout=self._batch_wait) if len(batches) == 1 else self._queue.get_nowait()
-                    if more is None:
-                        stop = True
-                        break
-                    batches.append(more)
-            except queue.Empty:
-                pass
-            self._write(batches)
-            if stop:
-                return
+    def _open(self) -> sqlite3.Connection:
+        try:
+            db = _connect(self.path)
+            try:
+                db.execute("PRAGMA journal_mode=WAL")
+                db.execute("PRAGMA synchronous=NORMAL")
+                page_size = db.execute("PRAGMA page_size").fetchone()[0]
+                db.execute(f"PRAGMA max_page_count={max(16, self._max_bytes // page_size)}")
+                db.executescript(SCHEMA)
+            except BaseException:
+                db.close()
+                raise
+        except sqlite3.Error as exc:
+            raise storage_error(exc, self.path) from exc
+        return db
 
-    def _write(self, batches: list[tuple[Sequence[Event], dt.datetime, concurrent.futures.Future[int]]]) -> None:
+    def _probe(self) -> EventStoreError | None:
+        """Try a write that changes nothing: SQLite opens a file it may not write read-only, silently."""
+        problem = None
+        with self._lock:
+            try:
+                self._db.execute("BEGIN IMMEDIATE")
+                try:
+                    self._db.execute("DELETE FROM events WHERE 0")
+                finally:
+                    if self._db.in_transaction:
+                        self._db.execute("ROLLBACK")
+            except sqlite3.Error as exc:
+                problem = self._failure = storage_error(exc, self.path)
+        if problem is None and not str(self.path).startswith("file:"):
+            # Root passes every permission check; for anyone else a folder they cannot write means
+            # no -wal file, which SQLite needs beside the database.
+            folder = Path(self.path).resolve().parent
+            if not os.access(folder, os.W_OK):
+                problem = EventStoreError("the folder of the event database is read-only", path=Path(self.path),
+                                          hint="give the API's user write access to the folder (SQLite writes a -wal file beside the database)")
+        return problem
+
+    def _stopped_error(self) -> EventStoreError:
+        return EventStoreError("the event writer has stopped", path=_file_of(self.path),
+                               hint="restart kb api; the server log says why it stopped")
+
+    def _write_loop(self) -> None:
+        try:
+            while True:
+                first = self._queue.get()
+                if first is None:
+                    return
+                batches = [first]
+                stop = False
+                try:  # Gather what else arrived meanwhile: one transaction for all of them.
+                    while len(batches) < 200:
+                        more = self._queue.get(timeout=self._batch_wait) if len(batches) == 1 else self._queue.get_nowait()
+                        if more is None:
+                            stop = True
+                            break
+                        batches.append(more)
+                except queue.Empty:
+                    pass
+                # A request that gave up waiting has cancelled its future: its events are dropped.
+                batches = [batch for batch in batches if batch[2].set_running_or_notify_cancel()]
+                try:
+                    self._write(batches)
+                except Exception as exc:  # noqa: BLE001 - whatever one batch does, the writer goes on.
+                    log.exception("usage events: a batch could not be written")
+                    error = EventStoreError(f"cannot write events: {type(exc).__name__}", path=_file_of(self.path))
+                    self._failure = error
+                    _fail(batches, error)
+                if stop:
+                    return
+        finally:
+            # Whatever stopped the loop, no request may wait for an answer that will never come.
+            self._closing = True
+            error = self._stopped_error()
+            while True:
+                try:
+                    batch = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if batch is not None and batch[2].set_running_or_notify_cancel():
+                    batch[2].set_exception(error)
+
+    def _write(self, batches: list[_Batch]) -> None:
+        if not batches:
+            return
         rows = [
             (
                 when.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"), e.type, e.page, e.article_id, e.query,
@@ -309,26 +414,43 @@ class EventStore:
             for events, when, _future in batches
             for e in events
         ]
-        try:
-            self._db.execute("BEGIN IMMEDIATE")
+        with self._lock:
             try:
-                self._db.executemany(
-                    "INSERT INTO events (received, type, page, article_id, query, results, search_id, target, rank, helpful, session)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    rows,
-                )
-                self._db.execute("COMMIT")
-            except BaseException:
-                if self._db.in_transaction:  # SQLITE_FULL has already rolled back by itself.
-                    self._db.execute("ROLLBACK")
-                raise
-        except sqlite3.Error as exc:
-            error = storage_error(exc, self.path)
-            for _events, _when, future in batches:
-                future.set_exception(error)
-            return
+                if self._failure is not None:
+                    # The file may have been fixed since (permissions, disk space): a fresh
+                    # connection sees it; the old one would stay read-only for good.
+                    self._db.close()
+                    self._db = self._open()
+                self._db.execute("BEGIN IMMEDIATE")
+                try:
+                    self._db.executemany(
+                        "INSERT INTO events (received, type, page, article_id, query, results, search_id, target, rank, helpful, session)"
+                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        rows,
+                    )
+                    self._db.execute("COMMIT")
+                except BaseException:
+                    if self._db.in_transaction:  # SQLITE_FULL has already rolled back by itself.
+                        self._db.execute("ROLLBACK")
+                    raise
+            except sqlite3.Error as exc:
+                error = storage_error(exc, self.path)
+                self._failure = error
+                _fail(batches, error)
+                return
+            except EventStoreError as error:  # Reopening failed.
+                self._failure = error
+                _fail(batches, error)
+                return
+        self._failure = None
         for events, _when, future in batches:
             future.set_result(len(events))
+
+
+def _fail(batches: Sequence[_Batch], error: EventStoreError) -> None:
+    for _events, _when, future in batches:
+        if not future.done():
+            future.set_exception(error)
 
 
 @dataclass(frozen=True)

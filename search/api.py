@@ -3,6 +3,12 @@
 Every answer is JSON (or the requested paste-ready format); a bad parameter is a 400 with
 {"error": ...}, an unexpected failure a 500 with no stack trace. A background thread keeps the
 index fresh: when a new generation appears, requests switch to it between one and the next.
+Searches and article lookups run in worker threads, so a slow one never holds up the others.
+
+GET /healthz answers 200 while search works. With --events-db it also says how event storage
+is: "events": "ok"; "failing" (the last write failed, e.g. a read-only or full file; each new
+batch retries) with "status": "degraded", still 200 since a restart would not help; or "dead"
+(the writer thread is gone, only a restart helps) with 503, so that a supervisor restarts it.
 """
 
 from __future__ import annotations
@@ -28,6 +34,8 @@ log = logging.getLogger("supportkb.api")
 
 MAX_QUERY_CHARS = 1000
 MAX_LIMIT = 50
+SHUTDOWN_SECONDS = 10
+"""At most this long to finish requests in flight once asked to stop."""
 API_FORMATS = ("json", "md", "html", "url", "text")
 
 
@@ -44,6 +52,8 @@ class ApiSettings:
     max_query_chars: int = MAX_QUERY_CHARS
     events_db: Path | None = None
     """SQLite file for usage events (POST /events); None: the route answers 404."""
+    events_timeout: float = 15.0
+    """Seconds POST /events waits for its batch to be committed before answering 503."""
 
 
 class LiveIndex:
@@ -150,7 +160,7 @@ def create_app(live: LiveIndex, settings: ApiSettings | None = None, *, events: 
 
     settings = settings or ApiSettings()
     if events is None and settings.events_db is not None:
-        events = EventStore(settings.events_db)
+        events = open_event_store(settings.events_db)
 
     def can_see_internal(request: Request) -> bool:
         header = request.headers.get("authorization")
@@ -165,7 +175,9 @@ def create_app(live: LiveIndex, settings: ApiSettings | None = None, *, events: 
             raise ApiError(401, "invalid or unexpected token")
         return True
 
-    async def search(request: Request) -> Response:
+    # Plain `def` handlers: Starlette runs them in its thread pool, off the event loop, since
+    # ranking is CPU work that would otherwise stall every other request (and /healthz).
+    def search(request: Request) -> Response:
         params = request.query_params
         query = params.get("q")
         if query is None:
@@ -188,7 +200,7 @@ def create_app(live: LiveIndex, settings: ApiSettings | None = None, *, events: 
             return HTMLResponse(body)
         return PlainTextResponse(body, media_type="text/markdown" if fmt == "md" else "text/plain")
 
-    async def article(request: Request) -> Response:
+    def article(request: Request) -> Response:
         article_id = request.path_params["article_id"]
         if len(article_id) > 500:
             raise ApiError(400, "article id is too long")
@@ -221,16 +233,31 @@ def create_app(live: LiveIndex, settings: ApiSettings | None = None, *, events: 
         except EventError as exc:
             raise ApiError(exc.status, str(exc)) from None
         try:
-            stored = await asyncio.wrap_future(events.submit(batch))
+            stored = await asyncio.wait_for(asyncio.wrap_future(events.submit(batch)), settings.events_timeout)
         except EventStoreError as exc:
             log.error("usage events not stored: %s", exc)
             raise ApiError(503, f"events not stored: {exc.args[0]}") from None
+        except asyncio.TimeoutError:
+            log.error("usage events not stored: the event writer did not answer in %.0f s", settings.events_timeout)
+            raise ApiError(503, "events not stored: the event database did not answer in time") from None
         return JSONResponse({"stored": stored}, status_code=202)
 
     async def healthz(request: Request) -> Response:
         index = live.current
         generation = index.generation.name if index.generation else None
-        return JSONResponse({"status": "ok", "articles": len(index), "generation": generation})
+        # Without the token, internal articles are not even counted.
+        articles = len(index) if can_see_internal(request) else _public_article_count(index)
+        body: dict[str, Any] = {"status": "ok", "articles": articles, "generation": generation, "events": "off"}
+        status_code = 200
+        if events is not None:
+            state, why = events.health()
+            body["events"] = state
+            if state != "ok":
+                body["status"] = "degraded"
+                body["events_error"] = why
+            if state == "dead":
+                status_code = 503
+        return JSONResponse(body, status_code=status_code)
 
     async def api_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, ApiError)
@@ -257,7 +284,7 @@ def create_app(live: LiveIndex, settings: ApiSettings | None = None, *, events: 
                 max_age=600,
             )
         )
-    return Starlette(
+    app = Starlette(
         routes=[
             Route("/search", search, methods=["GET"]),
             Route("/articles/{article_id:path}", article, methods=["GET"]),
@@ -271,6 +298,28 @@ def create_app(live: LiveIndex, settings: ApiSettings | None = None, *, events: 
             Exception: server_error,
         },
     )
+    app.state.events = events
+    return app
+
+
+def open_event_store(path: Path | str) -> EventStore:
+    """The event store for `kb api --events-db`, with a warning in the log if it cannot be written now.
+
+    The API starts anyway: search does not need the file, and the store retries on every batch,
+    so fixing the permissions is enough (no restart).
+    """
+    store = EventStore(path)
+    if store.startup_problem is not None:
+        log.warning(
+            "usage events will not be stored until this is fixed (no restart needed): %s", store.startup_problem
+        )
+    return store
+
+
+def _public_article_count(index: SearchIndex) -> int:
+    """Articles an anonymous caller may see; internal ones are left out of the count too."""
+    arrays = index._arrays  # The per-document audience flags the ranking itself uses.
+    return int(arrays.article_count - arrays.is_internal_doc[arrays.article_docs].sum())
 
 
 async def _read_capped(request: Any, limit: int) -> bytes:
@@ -304,8 +353,10 @@ def make_server(app: Any, *, host: str, port: int) -> Any:
     """A uvicorn server for the app, quiet (no access log), ready for run() or a thread."""
     import uvicorn
 
+    # A bounded graceful shutdown: SIGTERM or Ctrl+C stops the server even if a request hangs.
     config = uvicorn.Config(
-        app, host=host, port=port, log_level="warning", access_log=False, lifespan="off"
+        app, host=host, port=port, log_level="warning", access_log=False, lifespan="off",
+        timeout_graceful_shutdown=SHUTDOWN_SECONDS,
     )
     return uvicorn.Server(config)
 
@@ -315,12 +366,15 @@ def serve(
 ) -> None:
     """Run the API until interrupted."""
     live = LiveIndex.for_project(project, index_dir=index_dir, refresh_every=settings.refresh_every)
+    events = open_event_store(settings.events_db) if settings.events_db is not None else None
     live.start()
     try:
-        server = make_server(create_app(live, settings), host=host, port=port)
+        server = make_server(create_app(live, settings, events=events), host=host, port=port)
         server.run()
     finally:
         live.stop()
+        if events is not None:
+            events.close()
     if not getattr(server, "started", True):
         raise KBError(
             f"could not listen on {host}:{port}",

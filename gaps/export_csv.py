@@ -13,6 +13,8 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal
 
+from gaps.report import safe_cell
+
 if TYPE_CHECKING:
     from gaps.analysis import Cluster, GapReport
 
@@ -21,14 +23,7 @@ TARGETS: tuple[str, ...] = ("productboard", "jira")
 PRODUCTBOARD_COLUMNS = ("Note title", "Note text", "Tags", "Source origin", "Source record ID", "Display URL")
 JIRA_COLUMNS = ("Summary", "Issue Type", "Priority", "Description", "Labels", "Labels", "Labels", "Component")
 """Jira reads repeated 'Labels' headers as several labels of one issue."""
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _JIRA_PRIORITY = {"high": "High", "medium": "Medium", "low": "Low", "urgent": "Highest", "critical": "Highest"}
-
-
-def safe_cell(value: object) -> str:
-    """Text a spreadsheet shows as text, never evaluates."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 def label_of(text: str) -> str:

@@ -195,6 +195,6 @@ def failed_searches_csv(report: UsageReport) -> str:
 
 
 def _safe(text: str) -> str:
-    from gaps.export_csv import safe_cell
+    from gaps.report import safe_cell
 
     return safe_cell(text)

@@ -8,7 +8,8 @@ import io
 import json
 from pathlib import Path
 
-from gaps.export_csv import JIRA_COLUMNS, export_clusters, exported_clusters, safe_cell
+from gaps.export_csv import JIRA_COLUMNS, export_clusters, exported_clusters
+from gaps.report import safe_cell
 from gaps.pageviews import read_pageviews
 from gaps.tickets import read_tickets
 from gaps.usage import failed_searches_csv, summarise_usage
@@ -83,4 +84,6 @@ def test_export_is_importer_ready_and_injection_safe(loop_analysis) -> None:  # 
     board = list(csv.DictReader(io.StringIO(export_clusters(clusters, "productboard"))))
     assert board[0]["Note title"] == "PDF export of report" and board[0]["Source origin"] == "supportkb"
     assert board[0]["Source record ID"].startswith("supportkb-") and "uncovered" in board[0]["Tags"]
-    assert [safe_cell(v) for v in ("-1", "+a", "\tx", "ok")] == ["'-1", "'+a", "'\tx", "ok"]
+    # One rule for every CSV: a plain number stays a number, anything else a formula could start is text.
+    assert [safe_cell(v) for v in ("-1", "-1+cmd|' /C calc'!A0", "+a", "\tx", "%0A=1", "ok")] == [
+        "-1", "'-1+cmd|' /C calc'!A0", "'+a", "'\tx", "'%0A=1", "ok"]

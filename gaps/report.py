@@ -7,9 +7,11 @@ import io
 import json
 import re
 from typing import Any
-from urllib.parse import quote
 
 from gaps.analysis import ArticleRef, Cluster, GapReport
+from generator.escape import markdown_code as md_code
+from generator.escape import markdown_link_destination
+from generator.escape import markdown_text as md_text
 
 FORMATS = ("md", "html", "json", "csv")
 CASE_TYPE_TITLES = {
@@ -149,27 +151,6 @@ def render_csv(report: GapReport) -> str:
 # --- Markdown -------------------------------------------------------------------------------
 
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-
-
-def md_text(text: object) -> str:
-    """Untrusted text (tickets, search queries, titles) made inert in Markdown and on a terminal.
-
-    No HTML, no table breaks, no accidental formatting, and no control characters: reports are
-    printed to terminals, and an escape sequence in a query from /events must not reach one.
-    """
-    text = _CONTROL.sub("", " ".join(str(text).split()))
-    for char, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;")):
-        text = text.replace(char, entity)
-    for char in ("\\", "|", "*", "_", "`", "[", "]", "#"):
-        text = text.replace(char, "\\" + char)
-    return text
-
-
-def md_code(text: object) -> str:
-    """A path or file name as inline code; as escaped text when a backtick or pipe would break out."""
-    shown = _CONTROL.sub("", " ".join(str(text).split()))
-    return f"`{shown}`" if shown and not any(char in shown for char in "`|") else md_text(shown)
 
 
 def _growth_text(cluster: Cluster) -> str:
@@ -235,7 +216,7 @@ def render_markdown(report: GapReport, *, limit: int = 50) -> str:
         if c.best_article:
             a = c.best_article
             lines.append(
-                f"- Closest article: [{md_text(a.title)}]({quote(a.path)}) (score {a.score:.2f}"
+                f"- Closest article: [{md_text(a.title)}]({markdown_link_destination(a.path)}) (score {a.score:.2f}"
                 + (", internal" if a.is_internal else "")
                 + (f", search rank {a.search_rank}" if a.search_rank else "")
                 + ")"

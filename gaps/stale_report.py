@@ -8,6 +8,8 @@ import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from generator.escape import github_annotation_data, github_annotation_property, markdown_code, markdown_text
+
 if TYPE_CHECKING:
     from gaps.overdue import OverdueArticle
     from gaps.staleness import StaleArticle, StalenessReport
@@ -79,24 +81,24 @@ def _summary(report: StalenessReport) -> str:
 
 
 def _stale_markdown(report: StalenessReport, *, release_name: str, shown: ShownPath) -> str:
-    out = [f"# Articles that may be out of date after {_md(release_name)}", "", _summary(report), ""]
+    out = [f"# Articles that may be out of date after {markdown_text(release_name)}", "", _summary(report), ""]
     if not report.above_threshold:
         out += ["No article looks out of date.", ""]
     for rank, item in enumerate(report.flagged, start=1):
         path = shown(item)
         if item.is_below_threshold and (rank == 1 or not report.flagged[rank - 2].is_below_threshold):
             out += ["---", "", "Lower-confidence candidates (below the threshold; check them if time allows):", ""]
-        out += [f"## {rank}. {_md(item.title)} — {item.score:.2f}", "", f"`{path}`", ""]
-        out += [f"- {_md(reason)}" for reason in item.reasons]
+        out += [f"## {rank}. {markdown_text(item.title)} — {item.score:.2f}", "", markdown_code(path), ""]
+        out += [f"- {markdown_text(reason)}" for reason in item.reasons]
         if item.evidence:
             out += ["", "Evidence:", ""]
             for evidence in item.evidence:
-                out.append(f"- `{path}:{evidence.line}` {_code(evidence.text)} ← {_md(evidence.entry)}")
+                out.append(f"- {markdown_code(f'{path}:{evidence.line}')} {_code(evidence.text)} ← {markdown_text(evidence.entry)}")
         out.append("")
     unmatched = report.unmatched_entries
     if unmatched:
         out += [f"## Entries no article matched ({len(unmatched)})", "", UNMATCHED_NOTE, ""]
-        out += [f"- {_md(entry.text)}" for entry in unmatched]
+        out += [f"- {markdown_text(entry.text)}" for entry in unmatched]
     return "\n".join(out).rstrip() + "\n"
 
 
@@ -119,9 +121,9 @@ def _stale_github(
             if entry:
                 message = f"Release note: {entry}\n{message}"
             out.append(
-                f"::{level} file={_gh_property(shown(item))},line={line},title={_gh_property(title)}::{_gh_data(message)}"
+                f"::{level} file={github_annotation_property(shown(item))},line={line},title={github_annotation_property(title)}::{github_annotation_data(message)}"
             )
-    out.append(_gh_data(_summary(report)))
+    out.append(github_annotation_data(_summary(report)))
     return "\n".join(out) + "\n"
 
 
@@ -182,11 +184,11 @@ def render_overdue(items: tuple[OverdueArticle, ...], output_format: str, *, tod
     summary = f"{len(items)} {'article is' if len(items) == 1 else 'articles are'} due for review on {today.isoformat()}."
     if output_format == "github":
         out = [
-            f"::warning file={_gh_property(shown(item))},line={item.line},"
-            f"title={_gh_property('Review overdue')}::{_gh_data(_overdue_sentence(item))}"
+            f"::warning file={github_annotation_property(shown(item))},line={item.line},"
+            f"title={github_annotation_property('Review overdue')}::{github_annotation_data(_overdue_sentence(item))}"
             for item in items
         ]
-        return "\n".join([*out, _gh_data(summary)]) + "\n"
+        return "\n".join([*out, github_annotation_data(summary)]) + "\n"
     if output_format == "html":
         esc = html.escape
         rows = "".join(
@@ -205,7 +207,7 @@ def render_overdue(items: tuple[OverdueArticle, ...], output_format: str, *, tod
         out += ["| Article | Owner | Reviewed | Due | Days overdue | Last change |", "|---|---|---|---|---|---|"]
         for item in items:
             out.append(
-                f"| {_cell(item.title)}<br>`{_cell(shown(item))}:{item.line}` | {_cell(item.owner or '—')} | "
+                f"| {markdown_text(item.title)}<br>{markdown_code(f'{shown(item)}:{item.line}')} | {markdown_text(item.owner or '—')} | "
                 f"{_iso(item.reviewed) or 'never'} | {_iso(item.due) or '—'} | "
                 f"{item.days_overdue if item.days_overdue is not None else '—'} | {_iso(item.last_changed) or '—'} |"
             )
@@ -226,32 +228,10 @@ def _iso(day: dt.date | None) -> str | None:
     return day.isoformat() if day is not None else None
 
 
-def _md(text: str) -> str:
-    """Text that Markdown shows as written (no HTML, links or emphasis sneak in)."""
-    text = html.escape(text.replace("\n", " "), quote=False)
-    for char in "\\`*_[]|":
-        text = text.replace(char, "\\" + char)
-    return text
-
-
 def _code(text: str) -> str:
     text = text.replace("\n", " ")
     fence = "``" if "`" in text else "`"
     return f"{fence} {text} {fence}" if fence == "``" else f"`{text}`"
-
-
-def _cell(text: str) -> str:
-    return _md(text)
-
-
-def _gh_data(text: str) -> str:
-    """Escape the message of a GitHub Actions workflow command."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _gh_property(text: str) -> str:
-    """Escape a property (file=, title=) of a GitHub Actions workflow command."""
-    return _gh_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
 def _html_page(title: str, summary: str, body: str) -> str:

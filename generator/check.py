@@ -10,6 +10,7 @@ from typing import Any, Literal
 from generator.articles import load_articles
 from generator.categories import load_categories
 from generator.errors import Diagnostic
+from generator.escape import github_annotation_data, github_annotation_property
 from generator.lint import DISABLED, LintConfig, lint_kb, read_lint_config, supportkb_plugin_options
 from generator.project import Project, read_mkdocs_config
 from generator.validate import validate_kb
@@ -126,13 +127,6 @@ def _github_annotation(finding: Diagnostic) -> str:
         "col": str(finding.col),
         "title": f"kb check: {finding.code}" if finding.code else "kb check",
     }
-    joined = ",".join(f"{key}={_escape_property(value)}" for key, value in properties.items())
-    return f"::{finding.severity} {joined}::{_escape_data(message)}"
+    joined = ",".join(f"{key}={github_annotation_property(value)}" for key, value in properties.items())
+    return f"::{finding.severity} {joined}::{github_annotation_data(message)}"
 
-
-def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _escape_property(text: str) -> str:
-    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")

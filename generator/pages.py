@@ -16,6 +16,7 @@ from mkdocs.utils import get_relative_url
 from generator.articles import Article
 from generator.categories import Category
 from generator.errors import ConfigError
+from generator.escape import markdown_text
 
 FEATURED_FILE = "featured.yml"
 """Optional list of article ids in kb/, shown first among the home page's popular articles."""
@@ -75,7 +76,7 @@ def category_page_markdown(
     if category.description:
         front["description"] = category.description
     lines = ["---", yaml.safe_dump(front, sort_keys=False, allow_unicode=True).rstrip("\n"), "---", ""]
-    lines += [f"# {_escape_markdown(category.title)}", ""]
+    lines += [f"# {markdown_text(category.title)}", ""]
     if category.description:
         lines += [f'<p class="kb-lead">{html.escape(category.description)}</p>', ""]
     ordered = sorted(articles, key=lambda a: (not a.featured, a.title.lower(), a.id))
@@ -155,8 +156,3 @@ def load_featured_ids(kb_dir: Path) -> tuple[str, ...]:
         raise ConfigError("featured.yml must be a list of article ids", path=path, line=1, hint='write e.g. ["1001", "1042"]')
     return tuple(str(item) for item in data)
 
-
-def _escape_markdown(text: str) -> str:
-    """Front-matter text placed into generated Markdown must not become HTML or links."""
-    replacements = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "[": "&#91;", "]": "&#93;", "*": "&#42;", "_": "&#95;", "`": "&#96;", "#": "&#35;", "\\": "&#92;"}
-    return "".join(replacements.get(ch, ch) for ch in text)

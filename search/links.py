@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote
 
+from generator.escape import markdown_link_destination, markdown_link_text
 from search.query import MARK_CLOSE, MARK_OPEN, Hit, SearchResults
 
 FORMATS = ("text", "md", "html", "url", "json")
@@ -33,24 +34,8 @@ def markdown_link(hit: Hit, site_url: str) -> str:
     """[Title](https://help.example.com/a/123/#section), ready to paste into a reply."""
     target = short_url(site_url, hit.article_id, hit.section) if site_url else hit.url
     label = f"{hit.title} › {hit.section_title}" if hit.section and hit.section_title else hit.title
-    return f"[{_link_text(label)}]({_link_destination(target)})"
+    return f"[{markdown_link_text(label)}]({markdown_link_destination(target)})"
 
-
-def _link_text(text: str) -> str:
-    """Title and heading as Markdown link text that stays text.
-
-    A ']' would end the link early and let the rest of a heading become a link of its own
-    ('Pay ](javascript:...) [now'); '<' would start raw HTML; a backtick a code span.
-    """
-    text = " ".join(text.split())
-    for char in ("\\", "[", "]", "`"):
-        text = text.replace(char, "\\" + char)
-    return text.replace("<", "&lt;")
-
-
-def _link_destination(url: str) -> str:
-    """The URL with the characters that end or break a Markdown link destination percent-encoded."""
-    return "".join(f"%{ord(char):02X}" if char in "()<> " or ord(char) < 32 else char for char in url)
 
 
 def hit_record(hit: Hit, *, path_prefix: str = "") -> dict[str, Any]:

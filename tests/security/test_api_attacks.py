@@ -107,6 +107,24 @@ def test_stopped_writer_answers_503_at_once_and_health_says_so(served) -> None: 
     assert client.get("/search", params={"q": "refund"}).status_code == 200  # Search still serves.
 
 
+def test_a_stuck_database_is_a_503_in_bounded_time_and_close_does_not_hang(live: LiveIndex, tmp_path: Path) -> None:
+    path = tmp_path / "events.db"
+    store = EventStore(path, batch_wait=0.001)
+    app = create_app(live, ApiSettings(events_timeout=1), events=store)
+    backup = sqlite3.connect(path, isolation_level=None)
+    backup.execute("BEGIN IMMEDIATE")  # Another program holds the write lock (SQLite waits 10 s for it).
+    try:
+        with serve_in_thread(app) as base_url, httpx.Client(base_url=base_url, timeout=WAIT) as client:
+            response = client.post("/events", json=VALID)
+            assert (response.status_code, response.json()) == (
+                503, {"error": "events not stored: the event database did not answer in time"})
+            store.close(timeout=0.5)  # The writer is still waiting for the lock; close() returns anyway.
+            assert client.get("/healthz").json()["events"] == "dead"
+    finally:
+        backup.execute("ROLLBACK")
+        backup.close()
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -213,12 +231,12 @@ def test_events_are_stored_again_once_the_database_is_writable(
     try:
         with serve_in_thread(create_app(live, events=store)) as base_url, httpx.Client(base_url=base_url, timeout=WAIT) as client:
             refused = client.post("/events", json=VALID)
-            assert refused.status_code == 503
-            assert refused.json() == {"error": "events not stored: the event database is read-only"}
-            health = client.get("/healthz").json()
-            assert (health["status"], health["events"]) == ("degraded", "failing")
+            health_while_read_only = client.get("/healthz").json()
             is_read_only.clear()  # Someone fixes the permissions; nobody restarts the API.
-            assert client.post("/events", json=VALID).status_code == 202
+            accepted = client.post("/events", json=VALID)
+            assert (refused.status_code, refused.json(), accepted.status_code) == (
+                503, {"error": "events not stored: the event database is read-only"}, 202)
+            assert (health_while_read_only.get("status"), health_while_read_only.get("events")) == ("degraded", "failing")
             assert client.get("/healthz").json()["events"] == "ok"
     finally:
         store.close()

@@ -246,7 +246,7 @@ def create_app(live: LiveIndex, settings: ApiSettings | None = None, *, events: 
         index = live.current
         generation = index.generation.name if index.generation else None
         # Without the token, internal articles are not even counted.
-        articles = len(index) if can_see_internal(request) else _public_article_count(index)
+        articles = index.article_count(include_internal=can_see_internal(request))
         body: dict[str, Any] = {"status": "ok", "articles": articles, "generation": generation, "events": "off"}
         status_code = 200
         if events is not None:
@@ -314,12 +314,6 @@ def open_event_store(path: Path | str) -> EventStore:
             "usage events will not be stored until this is fixed (no restart needed): %s", store.startup_problem
         )
     return store
-
-
-def _public_article_count(index: SearchIndex) -> int:
-    """Articles an anonymous caller may see; internal ones are left out of the count too."""
-    arrays = index._arrays  # The per-document audience flags the ranking itself uses.
-    return int(arrays.article_count - arrays.is_internal_doc[arrays.article_docs].sum())
 
 
 async def _read_capped(request: Any, limit: int) -> bytes:

@@ -159,6 +159,13 @@ class SearchIndex:
     def __len__(self) -> int:
         return self._arrays.article_count
 
+    def article_count(self, *, include_internal: bool = False) -> int:
+        """How many articles the caller may see (internal ones only when allowed)."""
+        arrays = self._arrays
+        if include_internal:
+            return int(arrays.article_count)
+        return int(arrays.article_count - arrays.is_internal_doc[arrays.article_docs].sum())
+
     def close(self) -> None:
         with self._lock:
             self._searcher.close()

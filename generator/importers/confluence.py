@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator.importers.exportfiles import ExportError, text_of
+from generator.importers.exportfiles import ExportError, export_files, text_of
 from generator.importers.model import SourceArticle, SourceCategory, SourceExport
 
 if TYPE_CHECKING:
@@ -52,11 +52,12 @@ def read_export(source: Path) -> SourceExport:
     pages: dict[str, _Page] = {}
     space_name = ""
     space_key = ""
+    files, _links = export_files(source)  # Links are skipped (the import notes each): nothing outside is read.
     index = source / "index.html"
-    if index.is_file():
+    if index.is_file() and not index.is_symlink():
         index_soup = BeautifulSoup(index.read_text(encoding="utf-8", errors="replace"), "html.parser")
         space_name, space_key = _space_details(index_soup)
-    for path in sorted(source.rglob("*.html")):
+    for path in (p for p in files if p.suffix == ".html"):
         match = _PAGE_FILE.search(path.name)
         if path.name == "index.html" or not match:
             continue

@@ -15,6 +15,8 @@ from typing import Any
 from generator.articles import Audience
 from generator.importers.exportfiles import (
     ExportError,
+    clean_text,
+    int_of,
     load_records,
     owner_handle,
     read_json,
@@ -61,16 +63,22 @@ def read_export(source: Path) -> SourceExport:
     articles: list[dict[str, Any]] = []
     nested_file = source if source.is_file() else next((p for p in (source / "solutions.json", source / "Solutions.json") if p.is_file()), None)
     if nested_file is not None:
-        for raw in records(read_json(nested_file), "categories", "solutions", "data"):
+        for raw in records(read_json(nested_file, is_given=nested_file == source), "categories", "solutions", "data"):
             category = _unwrap(raw, "category")
+            if not isinstance(category, dict):
+                continue
             category_id = str(category.get("id"))
             categories[category_id] = category
-            for raw_folder in category.get("folders") or []:
+            for raw_folder in _list(category.get("folders")):
                 folder = _unwrap(raw_folder, "folder")
+                if not isinstance(folder, dict):
+                    continue
                 folder_id = str(folder.get("id"))
                 folders[folder_id] = {**folder, "category_id": folder.get("category_id", category.get("id"))}
-                for raw_article in folder.get("articles") or []:
+                for raw_article in _list(folder.get("articles")):
                     article = _unwrap(raw_article, "article")
+                    if not isinstance(article, dict):
+                        continue
                     articles.append({**article, "folder_id": article.get("folder_id", folder.get("id")), "category_id": article.get("category_id", category.get("id"))})
     else:
         categories = {str(c.get("id")): c for c in load_records(source, "categories", "categories")}
@@ -103,13 +111,13 @@ def read_export(source: Path) -> SourceExport:
             SourceArticle(
                 key=key,
                 title=title,
-                html=str(record.get("description") or ""),
+                html=clean_text(record.get("description")),
                 category_key=category_key,
                 section=text_of(folder.get("name")),
                 audience=audience,
                 restriction=restriction,
                 summary=text_of(seo.get("meta_description")),
-                tags=tuple(text_of(t) for t in record.get("tags") or [] if text_of(t)),
+                tags=tuple(text_of(t) for t in _list(record.get("tags")) if text_of(t)),
                 owner=owner_handle(text_of(contact.get("name")), text_of(contact.get("email"))),
                 updated=parse_timestamp(record.get("updated_at")),
                 old_urls=(f"support/solutions/articles/{key}-{slug}", f"support/solutions/articles/{key}"),
@@ -119,7 +127,7 @@ def read_export(source: Path) -> SourceExport:
         vendor="freshdesk",
         vendor_title="Freshdesk Solutions",
         categories=tuple(
-            SourceCategory(key=k, title=text_of(c.get("name")) or f"Category {k}", description=text_of(c.get("description")), position=int(c.get("position") or 0))
+            SourceCategory(key=k, title=text_of(c.get("name")) or f"Category {k}", description=text_of(c.get("description")), position=int_of(c.get("position")))
             for k, c in categories.items()
         ),
         articles=tuple(converted),
@@ -127,6 +135,10 @@ def read_export(source: Path) -> SourceExport:
         article_key_for_url=article_key_for_url,
         notes=tuple(dict.fromkeys(notes)),
     )
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
 
 
 def _visibility(article: dict[str, Any], folder: dict[str, Any]) -> tuple[Audience, str]:

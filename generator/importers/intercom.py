@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from generator.importers.exportfiles import ExportError, load_records, owner_handle, text_of
+from generator.importers.exportfiles import ExportError, clean_text, int_of, load_records, owner_handle, text_of
 from generator.importers.model import (
     SourceArticle,
     SourceCategory,
@@ -63,8 +63,9 @@ def read_export(source: Path) -> SourceExport:
             continue
         key, title = identity
         parent_id = record.get("parent_id")
-        if parent_id is None and record.get("parent_ids"):
-            parent_id = record["parent_ids"][-1]
+        parent_ids = record.get("parent_ids")
+        if parent_id is None and isinstance(parent_ids, list) and parent_ids:
+            parent_id = parent_ids[-1]
         category_key, section = top_collection(str(parent_id)) if parent_id is not None else (None, "")
         if is_internal:
             audience, restriction = "internal", "an internal article in Intercom"
@@ -73,7 +74,7 @@ def read_export(source: Path) -> SourceExport:
         else:
             audience, restriction = "public", ""
         author = admins.get(str(record.get("author_id")), {})
-        url = str(record.get("url") or "")
+        url = text_of(record.get("url"))
         old_urls = [url_path(url)] if url else []
         if old_urls and re.search(r"/articles/\d+-", "/" + old_urls[0]):
             old_urls.append(re.sub(r"(articles/\d+)-.*$", r"\1", old_urls[0]))
@@ -81,7 +82,7 @@ def read_export(source: Path) -> SourceExport:
             SourceArticle(
                 key=key,
                 title=title,
-                html=str(record.get("body") or ""),
+                html=clean_text(record.get("body")),
                 category_key=category_key,
                 section=section,
                 audience=audience,  # type: ignore[arg-type]
@@ -90,7 +91,7 @@ def read_export(source: Path) -> SourceExport:
                 owner=owner_handle(text_of(author.get("name")), text_of(author.get("email"))),
                 updated=parse_timestamp(record.get("updated_at")),
                 old_urls=tuple(dict.fromkeys(old_urls)),
-                locale=str(record.get("default_locale") or ""),
+                locale=text_of(record.get("default_locale")),
             )
         )
     top_keys = {k for k, c in collections.items() if c.get("parent_id") is None}
@@ -98,7 +99,7 @@ def read_export(source: Path) -> SourceExport:
         vendor="intercom",
         vendor_title="Intercom Articles",
         categories=tuple(
-            SourceCategory(key=k, title=text_of(collections[k].get("name")) or f"Collection {k}", description=text_of(collections[k].get("description")), position=int(collections[k].get("order") or 0))
+            SourceCategory(key=k, title=text_of(collections[k].get("name")) or f"Collection {k}", description=text_of(collections[k].get("description")), position=int_of(collections[k].get("order")))
             for k in collections
             if k in top_keys
         ),

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.articles import Audience
-from generator.importers.exportfiles import ExportError, load_records, owner_handle, text_of
+from generator.importers.exportfiles import ExportError, clean_text, int_of, load_records, owner_handle, text_of
 from generator.importers.model import (
     SourceArticle,
     SourceCategory,
@@ -46,7 +46,7 @@ def read_export(source: Path) -> SourceExport:
     folder = source if source.is_dir() else source.parent
     notes: list[str] = []
 
-    locales = Counter(str(a.get("locale") or "") for a in articles)
+    locales = Counter(text_of(a.get("locale")) for a in articles)
     main_locale = locales.most_common(1)[0][0]
     seen: set[str] = set()
     converted: list[SourceArticle] = []
@@ -56,7 +56,7 @@ def read_export(source: Path) -> SourceExport:
         if not key or not title:
             notes.append(f"skipped an article without {'an id' if not key else 'a title'} (id {key or '?'})")
             continue
-        locale = str(record.get("locale") or "")
+        locale = text_of(record.get("locale"))
         if key in seen or (locale and locale != main_locale):
             notes.append(f"skipped the {locale or 'extra'} translation of article {key} ({title!r}): one language per import")
             continue
@@ -65,7 +65,7 @@ def read_export(source: Path) -> SourceExport:
         category_key = str(section["category_id"]) if section.get("category_id") is not None else None
         audience, restriction = _visibility(record, segments)
         author = users.get(str(record.get("author_id")), {})
-        html_url = str(record.get("html_url") or "")
+        html_url = text_of(record.get("html_url"))
         old_urls = [url_path(html_url)] if html_url else []
         if old_urls:
             prefix = old_urls[0].split("/articles/", 1)[0]
@@ -74,12 +74,12 @@ def read_export(source: Path) -> SourceExport:
             SourceArticle(
                 key=key,
                 title=title,
-                html=str(record.get("body") or ""),
+                html=clean_text(record.get("body")),
                 category_key=category_key if category_key in categories else None,
                 section=text_of(section.get("name")),
                 audience=audience,
                 restriction=restriction,
-                tags=tuple(text_of(t) for t in record.get("label_names") or [] if text_of(t)),
+                tags=tuple(text_of(t) for t in _list(record.get("label_names")) if text_of(t)),
                 owner=owner_handle(text_of(author.get("name")), text_of(author.get("email"))),
                 updated=parse_timestamp(record.get("edited_at") or record.get("updated_at")),
                 old_urls=tuple(dict.fromkeys(u for u in old_urls if u)),
@@ -93,7 +93,7 @@ def read_export(source: Path) -> SourceExport:
         vendor="zendesk",
         vendor_title="Zendesk Guide",
         categories=tuple(
-            SourceCategory(key=k, title=text_of(c.get("name")) or f"Category {k}", description=text_of(c.get("description")), position=int(c.get("position") or 0))
+            SourceCategory(key=k, title=text_of(c.get("name")) or f"Category {k}", description=text_of(c.get("description")), position=int_of(c.get("position")))
             for k, c in categories.items()
         ),
         articles=tuple(converted),
@@ -101,6 +101,10 @@ def read_export(source: Path) -> SourceExport:
         article_key_for_url=article_key_for_url,
         notes=tuple(dict.fromkeys(notes)),
     )
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
 
 
 def _visibility(record: dict[str, Any], segments: dict[str, dict[str, Any]]) -> tuple[Audience, str]:

@@ -3,15 +3,26 @@
 Vendors' editors leave wrappers, inline styles, callout boxes, embedded videos and heading ids;
 `prepare_html` turns those into plain HTML (or notes what it could not keep), markdownify writes the
 Markdown, and `tidy_markdown` removes what editors leave behind (non-breaking spaces, blank runs).
+
+An export's HTML is hostile until shown otherwise. It is sanitised to an allow-list by nh3 first
+(what is removed is noted as a problem); only http(s), mailto, tel and relative links survive; and
+text is written so that Markdown shows it as text: `<`, entity-like `&`, `[`, `]`, `{`, backticks,
+`~~~` and `\\` are escaped, so text that reads `<script>` or `[x](javascript:...)` or `{ onclick=... }` in the help
+center cannot become markup on the site. As a last check the Markdown is rendered with the
+extensions `kb init` configures, and any element or attribute Markdown alone cannot produce makes
+the article unconvertible rather than published.
 """
 
 from __future__ import annotations
 
+import html as html_lib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from typing import TYPE_CHECKING, Any
 
+import nh3
 from markdownify import ATX, MarkdownConverter
 
 from generator.markdown_scan import slugify
@@ -43,16 +54,166 @@ _ADMONITION_WORDS = {
 _CONFLUENCE_MACRO_KINDS = {"information": "info", "tip": "tip", "note": "warning", "warning": "danger"}
 _VIDEO_HOSTS = ("youtube", "youtu.be", "vimeo", "wistia", "loom", "vidyard")
 _DROPPED_TAGS = ("script", "style", "noscript", "form", "input", "button", "select", "textarea", "template")
+_ADMONITION_KINDS = frozenset(_ADMONITION_WORDS.values()) | frozenset(_CONFLUENCE_MACRO_KINDS.values())
+
+URL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
+"""Schemes a link or image may keep; relative URLs are kept too."""
+_URL_ATTRIBUTES = ("href", "src", "data", "action", "formaction", "poster", "data-src", "data-image-src", "xlink:href")
+_EMBEDS = ("iframe", "embed", "object", "video", "audio", "source")
+_SANITISER_TAGS = (nh3.ALLOWED_TAGS - {"area", "map"}) | set(_EMBEDS)
+_SANITISER_ATTRIBUTES: dict[str, set[str]] = {
+    **{tag: set(names) for tag, names in nh3.ALLOWED_ATTRIBUTES.items()},
+    "*": {"class", "id", "title", "lang", "dir", "data-macro-name"},
+    "a": {"href", "name"},
+    "img": {"src", "alt", "width", "height", "data-src", "data-image-src", "data-emoticon-name", "data-emoji-fallback"},
+    "pre": {"data-syntaxhighlighter-params"},
+    "iframe": {"src"},
+    "embed": {"src"},
+    "object": {"data"},
+    "video": {"src"},
+    "audio": {"src"},
+    "source": {"src"},
+}
+"""What nh3 keeps: its default allow-list, plus the classes, ids and data- attributes prepare_html reads."""
+_SANITISER_DROPS_CONTENT = {*_DROPPED_TAGS, "svg", "math"} - {"input"}
+MAX_HTML_DEPTH = 100
+"""Elements nested deeper than this are refused: help articles nest a dozen levels, and the parsers
+involved recurse (markdownify) or slow down quadratically (html5ever) on absurd depths."""
+
+
+class UnconvertibleHTML(ValueError):
+    """An article body the converter refuses (absurd nesting, or markup that would survive as live HTML)."""
+
+
+_MARKDOWN_TEXT_SPECIALS = re.compile(r"[\\\[{<`]|\]\(?|&(?=#?[A-Za-z0-9]+;)|~{3,}")
+
+
+def escape_markdown_text(text: str) -> str:
+    """Text Markdown shows as it is: no raw HTML, entity, link, autolink or {: attribute list} starts in it.
+
+    '](' becomes '\\]\\(' rather than '\\](': kb's own link scanner does not read backslash escapes.
+    Runs of three '~' or more, which could open a code fence, become entities.
+    """
+    return _MARKDOWN_TEXT_SPECIALS.sub(_escaped, text)
+
+
+def _escaped(match: re.Match[str]) -> str:
+    found = match.group()
+    if found[0] == "~":
+        return "&#126;" * len(found)  # '~~~' could open a code fence, and Markdown has no backslash escape for '~'.
+    return {"<": "&lt;", "&": "&amp;"}.get(found) or "".join("\\" + c for c in found)
+
+
+def url_scheme(url: str) -> str | None:
+    """The scheme a browser would see ('javascript' for ' Java\tScript:x'); None for a relative URL."""
+    compact = re.sub(r"[\x00-\x20\x7f]", "", html_lib.unescape(url)).lower()
+    match = re.match(r"([a-z][a-z0-9+.-]*):", compact)
+    return match.group(1) if match else None
+
+
+def is_safe_url(url: str) -> bool:
+    scheme = url_scheme(url)
+    return scheme is None or scheme in URL_SCHEMES
+
+
+def _encode_url(url: str) -> str:
+    """A URL that cannot end its Markdown link early: spaces, quotes, brackets and <> percent-encoded."""
+    return re.sub(r"[\x00-\x20\x7f<>\"'()\\^`{|}]", lambda m: f"%{ord(m.group()):02X}", url)
+
+
+class _DepthGauge(HTMLParser):
+    """Counts how deeply elements nest, without building a tree."""
+
+    _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.open: list[str] = []
+        self.deepest = 0
+
+    def handle_starttag(self, tag: str, attrs: Any) -> None:
+        if tag not in self._VOID:
+            self.open.append(tag)
+            self.deepest = max(self.deepest, len(self.open))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.open:
+            while self.open.pop() != tag:
+                pass
+
+
+def check_nesting(html: str) -> None:
+    """Raise UnconvertibleHTML when elements nest deeper than MAX_HTML_DEPTH."""
+    gauge = _DepthGauge()
+    gauge.feed(html or "")
+    gauge.close()
+    if gauge.deepest > MAX_HTML_DEPTH:
+        raise UnconvertibleHTML(f"its HTML nests elements {gauge.deepest} levels deep (more than {MAX_HTML_DEPTH})")
+
+
+_FENCE_CONTAINERS = frozenset({"[document]", "html", "body", "main", "div", "section", "article", "aside", "header", "footer", "nav", "figure", "blockquote", "details", "center", "pre"})
+"""Elements a fenced code block may sit in: each starts its content on a line of its own."""
 
 
 class _KBMarkdownConverter(MarkdownConverter):
-    """markdownify with Material admonitions for callout boxes marked by prepare_html."""
+    """markdownify with Material admonitions for callout boxes marked by prepare_html, and text kept as text."""
+
+    def escape(self, text: str, parent_tags: Any) -> str:
+        return super().escape(escape_markdown_text(text), parent_tags)  # type: ignore[no-any-return]
+
+    def convert_a(self, el: Any, text: str, parent_tags: Any) -> str:
+        href = _attr(el, "href")
+        if href and not is_safe_url(href):
+            return text  # prepare_html noted it; this is the last line of defence.
+        if href:
+            el["href"] = _encode_url(href)
+        if _attr(el, "title"):
+            el["title"] = escape_markdown_text(_attr(el, "title"))
+        return super().convert_a(el, text, parent_tags)  # type: ignore[no-any-return]
+
+    def convert_img(self, el: Any, text: str, parent_tags: Any) -> str:
+        src = _attr(el, "src")
+        alt = " ".join(escape_markdown_text(_attr(el, "alt")).split())
+        if not src or not is_safe_url(src):
+            return alt
+        el["src"] = _encode_url(src)
+        el["alt"] = alt
+        if _attr(el, "title"):
+            el["title"] = " ".join(escape_markdown_text(_attr(el, "title")).split())
+        return super().convert_img(el, text, parent_tags)  # type: ignore[no-any-return]
+
+    def convert_code(self, el: Any, text: str, parent_tags: Any) -> str:
+        if "_noformat" not in parent_tags:
+            text = " ".join(text.split())  # A line break in a code span could start a Markdown block (raw HTML).
+        return super().convert_code(el, text, parent_tags)  # type: ignore[no-any-return]
+
+    convert_kbd = convert_code
+    convert_samp = convert_code
+
+    def convert_pre(self, el: Any, text: str, parent_tags: Any) -> str:
+        if "_inline" in parent_tags:  # In a heading or table cell a block cannot stay a block: one code span.
+            return self.convert_code(el, text, parent_tags - {"_noformat"})
+        if {t for t in parent_tags if not t.startswith("_")} - _FENCE_CONTAINERS:
+            # Inside a list item or an inline element the fence would not start its line (it follows
+            # the bullet, or '**'): no fence to Python-Markdown, and the code's lines would be read as
+            # Markdown. A code span per line, joined by line breaks, keeps them code.
+            lines = [line for line in text.split("\n") if line.strip()]
+            return "\n\n" + "  \n".join(self.convert_code(el, line, parent_tags - {"_noformat"}) for line in lines) + "\n\n"
+        converted: str = super().convert_pre(el, text, parent_tags)
+        longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+        if longest < 3:
+            return converted
+        fence = "`" * (longest + 1)  # Longer than any run inside, so the code cannot close the fence.
+        head, _, rest = converted.partition("```")
+        body, _, tail = rest.rpartition("```")
+        return head + fence + body + fence + tail
 
     def convert_div(self, el: Any, text: str, parent_tags: Any) -> str:
         kind = el.get("data-kb-admonition")
         if not kind:
             return super().convert_div(el, text, parent_tags)  # type: ignore[misc]  # markdownify ships no type hints
-        title = el.get("data-kb-title", "").replace('"', "'")
+        kind = kind if kind in _ADMONITION_KINDS else "note"
+        title = escape_markdown_text(" ".join(el.get("data-kb-title", "").split())).replace('"', "'")
         marker = "???" if el.get("data-kb-collapsible") else "!!!"
         head = f"{marker} {kind}" + (f' "{title}"' if title else "")
         body = tidy_markdown(text)
@@ -64,8 +225,9 @@ def html_to_markdown(html: str, *, rewrite_image: ImageRewriter, rewrite_link: L
     """Convert one article's HTML body; links and images go through the rewriters."""
     from bs4 import BeautifulSoup
 
-    soup = BeautifulSoup(html or "", "html.parser")
+    check_nesting(html)
     problems: list[str] = []
+    soup = BeautifulSoup(sanitise_html(html, problems), "html.parser")
     prepare_html(soup, rewrite_image=rewrite_image, rewrite_link=rewrite_link, problems=problems)
     converter = _KBMarkdownConverter(
         heading_style=ATX,
@@ -75,8 +237,85 @@ def html_to_markdown(html: str, *, rewrite_image: ImageRewriter, rewrite_link: L
         table_infer_header=True,
         escape_misc=False,
     )
-    markdown = converter.convert_soup(soup)
-    return Converted(markdown=tidy_markdown(markdown), problems=tuple(dict.fromkeys(problems)))
+    try:
+        markdown = tidy_markdown(converter.convert_soup(soup))
+    except RecursionError:
+        raise UnconvertibleHTML("its HTML nests elements too deeply to convert") from None
+    live = live_markup(markdown)
+    if live:
+        raise UnconvertibleHTML(f"its converted text would carry live markup ({', '.join(live[:3])})")
+    return Converted(markdown=markdown, problems=tuple(dict.fromkeys(problems)))
+
+
+def sanitise_html(html: str, problems: list[str]) -> str:
+    """The export's HTML cut down by nh3 to an allow-list; what goes is noted in `problems`."""
+    from bs4 import BeautifulSoup
+
+    raw = BeautifulSoup(html or "", "html.parser")
+    for tag in raw.find_all(["script", "form", "svg", "math"]):
+        problems.append(f"removed a <{tag.name}>: " + ("interactive content cannot be carried over" if tag.name in ("script", "form") else "drawings in HTML cannot be carried over"))
+    handlers: set[str] = set()
+    for tag in raw.find_all(True):
+        for name, value in tag.attrs.items():
+            if name.lower().startswith("on"):
+                handlers.add(name.lower())
+            elif name.lower() in _URL_ATTRIBUTES and isinstance(value, str) and not is_safe_url(value):
+                scheme = url_scheme(value)
+                if tag.name == "a":
+                    problems.append(f"removed a {scheme}: link (only http, https, mailto and tel links are kept): kept its text")
+                elif tag.name == "img" and scheme == "data":
+                    problems.append("removed an image embedded as data: (save it as a file and add it again)")
+                else:
+                    problems.append(f"removed a {scheme}: address from an <{tag.name}>")
+    if handlers:
+        problems.append(f"removed script event attributes ({', '.join(sorted(handlers))})")
+    return nh3.clean(
+        html or "",
+        tags=_SANITISER_TAGS,
+        clean_content_tags=_SANITISER_DROPS_CONTENT,
+        attributes=_SANITISER_ATTRIBUTES,
+        url_schemes=set(URL_SCHEMES),
+        link_rel=None,
+        strip_comments=True,
+    )
+
+
+_RENDERED_TAGS = frozenset(
+    "p h1 h2 h3 h4 h5 h6 a img ul ol li pre code em strong blockquote table thead tbody tr th td "
+    "div span hr br details summary del sup sub dl dt dd abbr".split()
+)
+_RENDERED_ATTRIBUTES = frozenset({"href", "src", "alt", "title", "id", "class", "start", "open"})
+_SITE_EXTENSIONS = ("admonition", "attr_list", "tables", "md_in_html", "toc", "pymdownx.details", "pymdownx.superfences", "pymdownx.highlight")
+"""The Markdown extensions `kb init` configures in mkdocs.yml."""
+_markdown_renderer: Any = None
+
+
+def live_markup(markdown: str) -> list[str]:
+    """Elements and attributes in the rendered Markdown that Markdown syntax alone does not make.
+
+    Imported text is escaped and imported HTML sanitised before conversion, so this list is empty
+    unless a converter path was missed; an article that fails it is not written.
+    """
+    global _markdown_renderer
+    from bs4 import BeautifulSoup
+
+    if _markdown_renderer is None:
+        import markdown as python_markdown
+
+        _markdown_renderer = python_markdown.Markdown(extensions=list(_SITE_EXTENSIONS))
+    _markdown_renderer.reset()
+    rendered = BeautifulSoup(_markdown_renderer.convert(markdown), "html.parser")
+    found: list[str] = []
+    for tag in rendered.find_all(True):
+        if tag.name not in _RENDERED_TAGS:
+            found.append(f"<{tag.name}>")
+        for name, value in tag.attrs.items():
+            text = " ".join(value) if isinstance(value, list) else str(value)
+            if name not in _RENDERED_ATTRIBUTES and not (name == "style" and tag.name in ("th", "td")):
+                found.append(f"{name}= on <{tag.name}>")
+            elif name in ("href", "src") and not is_safe_url(text):
+                found.append(f"{url_scheme(text)}: URL")
+    return list(dict.fromkeys(found))
 
 
 def heading_anchor_map(html: str) -> dict[str, str]:
@@ -115,9 +354,7 @@ def prepare_html(soup: BeautifulSoup, *, rewrite_image: ImageRewriter, rewrite_l
     for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
         comment.extract()
     for tag in soup.find_all(_DROPPED_TAGS):
-        if tag.name in ("script", "form"):
-            problems.append(f"removed a <{tag.name}>: interactive content cannot be carried over")
-        tag.decompose()
+        tag.decompose()  # sanitise_html removed these already; kept for callers passing their own soup.
     _embeds_to_links(soup, problems)
     _confluence_macros(soup, problems)
     _callouts(soup)
@@ -131,6 +368,7 @@ def prepare_html(soup: BeautifulSoup, *, rewrite_image: ImageRewriter, rewrite_l
     _images(soup, rewrite_image, problems)
     _links(soup, rewrite_link, anchors, problems)
     _code_blocks(soup)
+    _separate_code_spans(soup)
 
 
 def _embeds_to_links(soup: BeautifulSoup, problems: list[str]) -> None:
@@ -141,6 +379,8 @@ def _embeds_to_links(soup: BeautifulSoup, problems: list[str]) -> None:
             source = _attr(inner, "src") if inner is not None else ""
         if source.startswith("//"):
             source = "https:" + source
+        if not is_safe_url(source):
+            source = ""  # sanitise_html noted the address it removed.
         source = re.sub(r"^https?://(?:www\.)?youtube(?:-nocookie)?\.com/embed/([\w-]+).*$", r"https://www.youtube.com/watch?v=\1", source)
         if source:
             is_video = embed.name == "video" or any(host in source for host in _VIDEO_HOSTS)
@@ -232,6 +472,10 @@ def _tables(soup: BeautifulSoup, problems: list[str]) -> None:
         if merged is not None:
             problems.append("a table with merged cells (colspan/rowspan) was simplified: check its layout")
         for cell in table.find_all(["td", "th"]):
+            for pre in cell.find_all("pre"):
+                code = soup.new_tag("code")
+                code.string = " ".join(pre.get_text(" ").split())
+                pre.replace_with(code)
             for block in cell.find_all(["p", "div", "ul", "ol", "br"]):
                 # Markdown table cells are one line: keep block content, joined by spaces.
                 if block.name == "br":
@@ -247,10 +491,9 @@ def _images(soup: BeautifulSoup, rewrite_image: ImageRewriter, problems: list[st
         if "emoticon" in _classes(image):
             image.replace_with(_attr(image, "data-emoji-fallback") or _EMOTICONS.get(_attr(image, "data-emoticon-name"), _attr(image, "alt")))
             continue
-        sources = [_attr(image, a) for a in ("src", "data-image-src", "data-src") if _attr(image, a)]
-        if not sources or all(s.startswith("data:") for s in sources):
-            image.decompose()
-            problems.append("removed an image embedded as data: (save it as a file and add it again)")
+        sources = [_attr(image, a) for a in ("src", "data-image-src", "data-src") if _attr(image, a) and is_safe_url(_attr(image, a))]
+        if not sources:
+            image.decompose()  # sanitise_html noted the data: or script address it had, if any.
             continue
         local = next((found for found in map(rewrite_image, sources) if found is not None), None)
         original = _attr(image, "src")
@@ -300,6 +543,10 @@ def _links(soup: BeautifulSoup, rewrite_link: LinkRewriter, anchors: dict[str, s
             continue
         if new is not None:
             link["href"] = new
+        if not is_safe_url(_attr(link, "href")):
+            problems.append(f"removed a {url_scheme(_attr(link, 'href'))}: link (only http, https, mailto and tel links are kept): kept its text")
+            link.unwrap()
+            continue
         for attribute in ("target", "rel", "class", "style", "title"):
             if attribute in link.attrs and not (attribute == "title" and _attr(link, "title")):
                 del link[attribute]
@@ -313,15 +560,44 @@ def _code_blocks(soup: BeautifulSoup) -> None:
             pre["data-kb-language"] = {"plain": "", "text": ""}.get(match.group(1), match.group(1))
 
 
+_CODE_SPAN_TAGS = ("code", "kbd", "samp", "pre")
+
+
+def _separate_code_spans(soup: BeautifulSoup) -> None:
+    """Put a space between code spans with nothing between them.
+
+    '`a`' and '`b`' side by side make one run of backticks, '`a``b`', and the spans pair up
+    differently: what was code in the help center would be read as Markdown.
+    """
+    from bs4 import NavigableString
+
+    for code in soup.find_all(_CODE_SPAN_TAGS):
+        if code.find_parent(_CODE_SPAN_TAGS) is not None:
+            continue
+        inside = set(map(id, code.descendants))
+        for node in code.next_elements:
+            if id(node) in inside:
+                continue
+            if isinstance(node, NavigableString):
+                if str(node):
+                    break
+            elif node.name in _CODE_SPAN_TAGS:
+                code.insert_after(" ")
+                break
+            elif node.name in ("img", "br", "hr"):
+                break
+
+
 def _code_language(el: Any) -> str:
+    """The fence's language; only word characters, so the fence line cannot carry attributes."""
     language = el.get("data-kb-language")
     if language is not None:
-        return str(language)
+        return re.sub(r"[^\w#+.-]", "", str(language))[:40]
     for tag in [el, *el.find_all("code", limit=1)]:
         for cls in _classes(tag):
             for prefix in ("language-", "lang-", "brush:"):
                 if cls.startswith(prefix):
-                    return cls[len(prefix):]
+                    return re.sub(r"[^\w#+.-]", "", cls[len(prefix):])[:40]
     return ""
 
 
@@ -350,6 +626,7 @@ def first_sentence(markdown: str, *, limit: int = 160) -> str:
         if not block or block.startswith(("#", "!!!", "???", "|", "-", "1.", ">", "```", "    ", "<")):
             continue
         text = " ".join(_MARKUP.sub(lambda m: m.group(1) or "", block).split())
+        text = html_lib.unescape(re.sub(r"\\([\\\[\]{}*_`])", r"\1", text))  # A summary is plain text.
         if len(text) < 15:
             continue
         match = re.match(r"(.+?[.!?])(\s|$)", text)

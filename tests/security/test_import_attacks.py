@@ -174,6 +174,37 @@ def live_script_in(html: str) -> list[str]:
     return found
 
 
+def test_hostile_html_stays_text_and_builds_without_script(tmp_path: Path, kb: Callable[..., Result]) -> None:
+    root = new_project(tmp_path)
+    export = tmp_path / "export"
+    add_attachment(export)
+    write_zendesk_export(export, [zendesk_article(360001, "Test the widget", HOSTILE_ZENDESK_BODY)])
+
+    result = kb("import", "zendesk", str(export), "--format", "json", cwd=root)
+
+    assert result.exit_code == 0, result.output
+    text = (root / "kb/articles/account-and-sign-in/signing-in/test-the-widget.md").read_text(encoding="utf-8")
+    _, body = front_matter_and_body(text)
+    assert "<script" not in body.lower() and "javascript:" not in body.lower()
+    assert "paste &lt;script>alert(1)&lt;/script> into the box" in body  # Text stays text.
+    assert "open the settings" in body and "this one" in body  # Dropped links keep their words.
+    assert "[help@acme.example](mailto:help@acme.example)" in body
+    assert "[us](tel:+15550100)" in body and "[the docs](https://acme.example/docs)" in body
+    assert "![Diagram &lt;img src=x onerror=alert(22)>](../../images/zendesk/360001/diagram.png)" in body
+    problems = json.loads(result.stdout)["articles"][0]["problems"]
+    assert any("javascript:" in p for p in problems), problems
+    assert any("data:" in p for p in problems) and any("vbscript:" in p for p in problems), problems
+
+    build = kb("build", cwd=root)
+    assert build.exit_code == 0, build.output
+    page = (root / "site/account-and-sign-in/signing-in/test-the-widget/index.html").read_text(encoding="utf-8")
+    content = str(BeautifulSoup(page, "html.parser").find("article"))
+    assert live_script_in(content) == []
+    assert not re.search(r"<script[^>]*>[^<]*alert\(", page)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in content  # Shown to customers as the text it was.
+    assert "AT&amp;T users see &amp;lt;b&amp;gt;." in content
+
+
 # Finding 8: absurdly nested JSON and HTML.
 
 

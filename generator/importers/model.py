@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from urllib.parse import unquote
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -92,12 +93,32 @@ def url_path(url: str) -> str:
     return path.strip("/")
 
 
+_NOT_IN_A_PATH = re.compile(r"[\s\x00-\x1f\x7f\"<>\\^`{|}]")
+
+
+def is_site_path(path: str) -> bool:
+    """Whether an old URL's path can become a redirect page inside the site.
+
+    'hc/en-us/articles/1-x' can; a scheme ('javascript:...'), '..' (also as %2e%2e), an empty
+    segment, a backslash or characters no URL path holds cannot.
+    """
+    if not path or path.startswith("/") or _NOT_IN_A_PATH.search(path):
+        return False
+    segments = path.split("/")
+    if ":" in segments[0]:
+        return False
+    return all(unquote(s) not in ("", ".", "..") and not re.search(r"[/\\]", unquote(s)) for s in segments)
+
+
 def parse_timestamp(value: object) -> dt.date | None:
     """A date from ISO 8601 text or Unix seconds; None if absent or unreadable."""
     if value is None or value == "":
         return None
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return dt.datetime.fromtimestamp(value, tz=dt.timezone.utc).date()
+        try:
+            return dt.datetime.fromtimestamp(value, tz=dt.timezone.utc).date()
+        except (OverflowError, ValueError, OSError):
+            return None  # Out of range, or NaN: not a date.
     text = str(value).strip()
     try:
         return dt.datetime.fromisoformat(text.replace("Z", "+00:00")).date()

@@ -10,6 +10,8 @@ def format_import_report(report: ImportReport) -> str:
     verb = "Would import" if report.dry_run else "Imported"
     lines = [f"{verb} {len(report.articles)} article(s) from {report.vendor_title} ({report.source}):"]
     counts = ", ".join(f"{status} {report.count(status)}" for status in ("created", "updated", "unchanged", "kept-local-edits", "conflict", "skipped") if report.count(status))
+    if report.refused:
+        counts = ", ".join(filter(None, [counts, f"refused {len(report.refused)} (see the notes)"]))
     lines.append(f"  {counts or 'nothing to do'}")
     if report.categories_added:
         lines.append(f"  categories added to categories.yml: {', '.join(report.categories_added)}")

@@ -3,6 +3,10 @@
 Re-running an import updates only what changed: kb/import-state.json remembers, per vendor id, the
 file each article went to and what was written. A file edited here since is not overwritten unless
 the export changed too and --overwrite is given.
+
+Everything an export names is untrusted. A record whose id is not a plain name (letters, digits,
+'-', '_'), whose HTML is absurdly nested, or whose files would land outside kb/articles is refused
+(named in the notes); old URLs that are not paths inside the site are dropped from redirect_from.
 """
 
 from __future__ import annotations
@@ -10,8 +14,10 @@ from __future__ import annotations
 import hashlib
 import json
 import posixpath
+import re
 import shutil
 from dataclasses import dataclass, field
+from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
@@ -20,8 +26,16 @@ from generator.atomic import write_text_atomic
 from generator.categories import Category, load_categories
 from generator.errors import KBError
 from generator.frontmatter import yaml_quote
-from generator.importers.convert import first_sentence, heading_anchor_map, html_to_markdown
-from generator.importers.model import SourceArticle, SourceExport, url_path
+from generator.json_input import parse_json
+from generator.importers.convert import (
+    UnconvertibleHTML,
+    check_nesting,
+    escape_markdown_text,
+    first_sentence,
+    heading_anchor_map,
+    html_to_markdown,
+)
+from generator.importers.model import SourceArticle, SourceExport, is_site_path, url_path
 from generator.new_article import slug_for_title
 from generator.project import Project, display_path
 
@@ -31,6 +45,8 @@ AudienceMode = Literal["auto", "public", "internal"]
 ImportStatus = Literal["created", "updated", "unchanged", "kept-local-edits", "conflict", "skipped"]
 GENERAL_CATEGORY = ("general", "General")
 """Where articles the export puts in no category go."""
+_PLAIN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
+"""An id kb import accepts from an export: it names a folder (images/<vendor>/<id>/) and a short link."""
 
 
 @dataclass(frozen=True)
@@ -62,6 +78,8 @@ class ImportReport:
     files_copied: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
     dry_run: bool = False
+    refused: tuple[str, ...] = ()
+    """Ids of export records not imported because of what they hold (the notes say why)."""
 
     def count(self, status: str) -> int:
         return sum(1 for a in self.articles if a.status == status)
@@ -72,6 +90,7 @@ class ImportReport:
             "vendor": self.vendor_title,
             "dry_run": self.dry_run,
             "counts": {s: self.count(s) for s in ("created", "updated", "unchanged", "kept-local-edits", "conflict", "skipped")},
+            "refused": list(self.refused),
             "categories_added": list(self.categories_added),
             "files_copied": list(self.files_copied),
             "notes": list(self.notes),
@@ -114,30 +133,49 @@ def import_export(
     vendor_state = state.setdefault(export.vendor, {"categories": {}, "articles": {}})
     known = vendor_state.setdefault("articles", {})
     notes = list(export.notes)
+    refused: list[str] = []
 
-    category_ids, new_categories = _map_categories(export, existing_categories, vendor_state.setdefault("categories", {}))
-    by_id = {a.id: a for a in loaded.articles}
-    plan = _Plan(project=project, export=export, files=_ExportFiles(export.files_root))
-    taken = {str(a.path) for a in loaded.articles}
+    def refuse(article: SourceArticle, why: str) -> None:
+        refused.append(article.key)
+        notes.append(f"refused article {_shown(article.key)} ({_shown(article.title)}): {why}")
+
+    articles: list[SourceArticle] = []
     for article in export.articles:
+        why = _refusal(article)
+        if why:
+            refuse(article, why)
+        else:
+            articles.append(article)
+    category_ids, new_categories = _map_categories(export, articles, existing_categories, vendor_state.setdefault("categories", {}))
+    by_id = {a.id: a for a in loaded.articles}
+    files = _ExportFiles(export.files_root)
+    notes += files.notes
+    plan = _Plan(project=project, export=export, files=files)
+    taken = {str(a.path) for a in loaded.articles}
+    for article in list(articles):
         entry = known.get(article.key)
-        if entry and (project.articles_dir / entry["path"]).is_file():
-            path = PurePosixPath(entry["path"])
+        remembered = PurePosixPath(entry["path"]) if entry and isinstance(entry.get("path"), str) else None
+        if remembered is not None and remembered.suffix == ".md" and _is_inside(project.articles_dir, remembered) and (project.articles_dir / remembered).is_file():
+            path = remembered
         elif article.key in by_id:
             path = by_id[article.key].path
         else:
             category = category_ids.get(article.category_key or "", GENERAL_CATEGORY[0])
             folder = PurePosixPath(category) / (slug_for_title(article.section) if article.section else "")
             path = _free_path(folder, slug_for_title(article.title) or article.key, taken)
+        if not (_is_inside(project.articles_dir, path) and _is_inside(project.articles_dir, _asset_folder(export, article))):
+            refuse(article, "its files would be written outside kb/articles (a linked folder there?)")
+            articles.remove(article)
+            continue
         taken.add(str(path))
         plan.article_paths[article.key] = path
         plan.anchors[article.key] = heading_anchor_map(article.html)
 
+    converted = _convert_all(articles, plan, category_ids, audience=audience, owner=owner, notes=notes, refuse=refuse)
     results: list[ImportedArticle] = []
     writes: list[tuple[Path, str]] = []
-    for article in export.articles:
+    for article, (text, problems, is_internal) in converted.items():
         path = plan.article_paths[article.key]
-        text, problems, is_internal = _article_text(article, plan, category_ids, audience=audience, owner=owner)
         target = project.articles_dir / path
         digest = _sha256(text)
         status, reason = _decide(target, digest, known.get(article.key), article.key in by_id, overwrite=overwrite)
@@ -159,7 +197,7 @@ def import_export(
             )
         )
     for key, entry in known.items():
-        if key not in plan.article_paths:
+        if key not in plan.article_paths and key not in refused:
             notes.append(f"{entry.get('path')} (id {key}) is no longer in the export; it was left as it is")
 
     copied: list[str] = []
@@ -185,7 +223,65 @@ def import_export(
         files_copied=tuple(copied),
         notes=tuple(dict.fromkeys(notes)),
         dry_run=dry_run,
+        refused=tuple(refused),
     )
+
+
+def _convert_all(
+    articles: list[SourceArticle],
+    plan: _Plan,
+    category_ids: dict[str, str],
+    *,
+    audience: AudienceMode,
+    owner: str | None,
+    notes: list[str],
+    refuse: Callable[[SourceArticle, str], None],
+) -> dict[SourceArticle, tuple[str, tuple[str, ...], bool]]:
+    """Each article's file text, problems and audience; articles the converter refuses are dropped.
+
+    Links between articles are rewritten to file paths, so after a refusal the others are converted
+    again: none may link to a file that will not exist.
+    """
+    while True:
+        plan.copies.clear()
+        converted: dict[SourceArticle, tuple[str, tuple[str, ...], bool]] = {}
+        unconvertible: list[tuple[SourceArticle, str]] = []
+        note_count = len(notes)
+        for article in articles:
+            try:
+                converted[article] = _article_text(article, plan, category_ids, audience=audience, owner=owner, notes=notes)
+            except UnconvertibleHTML as exc:
+                unconvertible.append((article, str(exc)))
+        if not unconvertible:
+            return converted
+        del notes[note_count:]  # This pass's notes come again in the next one.
+        for article, why in unconvertible:
+            refuse(article, why)
+            articles.remove(article)
+            del plan.article_paths[article.key]
+
+
+def _refusal(article: SourceArticle) -> str:
+    """Why a record cannot be imported as it is; '' when it can."""
+    if not _PLAIN_ID.fullmatch(article.key):
+        return "its id is not a plain name (letters, digits, '-' and '_', at most 64)"
+    try:
+        check_nesting(article.html)
+    except UnconvertibleHTML as exc:
+        return str(exc)
+    return ""
+
+
+def _is_inside(base: Path, relative: PurePosixPath) -> bool:
+    """Whether base/relative stays inside base, also once links in base are followed."""
+    if relative.is_absolute() or any(part in ("", ".", "..") or "\\" in part for part in relative.parts):
+        return False
+    return (base / relative).resolve().is_relative_to(base.resolve())
+
+
+def _shown(text: str, limit: int = 80) -> str:
+    """Export text quoted for a message: repr() shows control characters instead of obeying them."""
+    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
 
 
 def _decide(target: Path, digest: str, entry: dict[str, str] | None, id_exists: bool, *, overwrite: bool) -> tuple[ImportStatus, str]:
@@ -219,10 +315,10 @@ def _restriction(article: SourceArticle, export: SourceExport, audience: Audienc
 
 
 def _map_categories(
-    export: SourceExport, existing: tuple[Category, ...], remembered: dict[str, str]
+    export: SourceExport, articles: list[SourceArticle], existing: tuple[Category, ...], remembered: dict[str, str]
 ) -> tuple[dict[str, str], list[tuple[str, str, str]]]:
     """Vendor category key -> category id; and the (id, title, description) to add to categories.yml."""
-    used = {a.category_key for a in export.articles}
+    used = {a.category_key for a in articles}
     by_title = {c.title.casefold(): c.id for c in existing}
     ids = {c.id for c in existing}
     mapping: dict[str, str] = {}
@@ -234,13 +330,13 @@ def _map_categories(
         if found not in ids:
             found = by_title.get(category.title.casefold())
         if found is None:
-            found = slug_for_title(category.title) or f"category-{category.key}"
+            found = slug_for_title(category.title) or slug_for_title(f"category {category.key}") or "category"
             if found not in ids:  # An existing category with the same id is the same subject.
                 added.append((found, category.title, category.description))
                 ids.add(found)
         mapping[category.key] = found
         remembered[category.key] = found
-    if None in used or any(a.category_key not in mapping for a in export.articles):
+    if None in used or any(a.category_key not in mapping for a in articles):
         general_id, general_title = GENERAL_CATEGORY
         if general_id not in ids:
             added.append((general_id, general_title, "Articles imported without a category."))
@@ -258,9 +354,12 @@ def _free_path(folder: PurePosixPath, slug: str, taken: set[str]) -> PurePosixPa
 
 
 def _article_text(
-    article: SourceArticle, plan: _Plan, category_ids: dict[str, str], *, audience: AudienceMode, owner: str | None
+    article: SourceArticle, plan: _Plan, category_ids: dict[str, str], *, audience: AudienceMode, owner: str | None, notes: list[str]
 ) -> tuple[str, tuple[str, ...], bool]:
-    """The article file's text, what could not be converted, and whether it is internal."""
+    """The article file's text, what could not be converted, and whether it is internal.
+
+    Raises UnconvertibleHTML for a body the converter refuses.
+    """
     path = plan.article_paths[article.key]
     here = str(path.parent)
 
@@ -302,23 +401,33 @@ def _article_text(
     ]
     if article.updated is not None:
         fields.append(f"reviewed: {article.updated.isoformat()}  # last edited in {plan.export.vendor_title}")
-    if article.old_urls:
-        fields.append(f"redirect_from: [{', '.join(yaml_quote(u) for u in article.old_urls)}]")
+    old_urls = [u for u in article.old_urls if is_site_path(u)]
+    for dropped in (u for u in article.old_urls if not is_site_path(u)):
+        notes.append(f"article {article.key}: dropped old URL {_shown(dropped)} from redirect_from: not a path on this site (a scheme, '..' or odd characters)")
+    if old_urls:
+        fields.append(f"redirect_from: [{', '.join(yaml_quote(u) for u in old_urls)}]")
     body = converted.markdown or ""
     problems = list(converted.problems)
     if not body.strip():
         problems.append("the article has no text")
-    text = "---\n" + "\n".join(fields) + "\n---\n\n" + f"# {article.title}\n\n" + body
+    text = "---\n" + "\n".join(fields) + "\n---\n\n" + f"# {escape_markdown_text(article.title)}\n\n" + body
     return text, tuple(problems), is_internal
 
 
+def _asset_folder(export: SourceExport, article: SourceArticle) -> PurePosixPath:
+    """images/<vendor>/<article id>: where the article's images and attachments go."""
+    return PurePosixPath("images") / export.vendor / article.key
+
+
 def _asset_path(plan: _Plan, article: SourceArticle, source: Path) -> PurePosixPath:
-    """Where an export file goes: images/<vendor>/<article id>/<file name>."""
+    """Where an export file goes: images/<vendor>/<article id>/<file name slug>.<suffix>."""
     name = slug_for_title(source.stem) or "file"
-    target = PurePosixPath("images") / plan.export.vendor / article.key / f"{name}{source.suffix.lower()}"
+    suffix = re.sub(r"[^a-z0-9]", "", source.suffix.lower())
+    extension = f".{suffix}" if suffix else ""
+    target = _asset_folder(plan.export, article) / f"{name}{extension}"
     number = 2
     while target in plan.copies and plan.copies[target] != source:
-        target = target.with_name(f"{name}-{number}{source.suffix.lower()}")
+        target = target.with_name(f"{name}-{number}{extension}")
         number += 1
     plan.copies[target] = source
     return target
@@ -330,6 +439,7 @@ class _ExportFiles:
     def __init__(self, root: Path) -> None:
         self.root = root
         self._by_suffix: dict[str, Path | None] = {}
+        self.notes: list[str] = []
         for path in sorted(root.rglob("*")) if root.is_dir() else []:
             if not path.is_file() or path.suffix.lower() == ".json":
                 continue
@@ -373,7 +483,7 @@ def _read_state(path: Path) -> dict[str, Any]:
     if not path.exists():
         return {"version": _STATE_VERSION}
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = parse_json(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise KBError(f"cannot read the import state: {exc}", path=path, hint="restore it from git, or delete it to match articles by id") from exc
     if not isinstance(data, dict) or data.get("version") != _STATE_VERSION:

@@ -115,6 +115,59 @@ def front_matter_and_body(text: str) -> tuple[str, str]:
 # Finding 1: paths built from export data.
 
 
+@pytest.mark.parametrize("hostile_id", ["../../../../../escaped", "ABSOLUTE", "..", "a/../../b", "x\\..\\..\\y", "360001/../../../../.."])
+def test_article_id_cannot_place_files_outside_kb(tmp_path: Path, kb: Callable[..., Result], hostile_id: str) -> None:
+    root = new_project(tmp_path)
+    if hostile_id == "ABSOLUTE":
+        hostile_id = str(tmp_path / "absolute-target")
+    export = tmp_path / "export"
+    add_attachment(export)
+    body = f"<p>See the diagram below.</p><p><img src='{ATTACHMENT_SRC}' alt='Diagram'></p>"
+    write_zendesk_export(export, [zendesk_article(hostile_id, "Sneaky diagram", body), zendesk_article(360001, "Plain diagram", body)])
+    before = snapshot(tmp_path, skip=root / "kb")
+
+    result = kb("import", "zendesk", str(export), "--format", "json", cwd=root)
+
+    assert result.exit_code == 0, result.output
+    assert snapshot(tmp_path, skip=root / "kb") == before
+    data = json.loads(result.stdout)
+    assert [a["id"] for a in data["articles"]] == ["360001"]
+    assert data["refused"] == [hostile_id]
+    assert any(repr(hostile_id) in note and "refused" in note for note in data["notes"]), data["notes"]
+    assert (root / "kb/articles/images/zendesk/360001/diagram.png").read_bytes() == PNG
+    assert [p.name for p in (root / "kb/articles").rglob("sneaky-diagram*")] == []
+
+
+def test_section_category_and_old_urls_stay_inside_the_site(tmp_path: Path, kb: Callable[..., Result]) -> None:
+    root = new_project(tmp_path)
+    export = write_zendesk_export(
+        tmp_path / "export",
+        [
+            zendesk_article(360002, "../../../../etc/passwd", "<p>Where the passwords live.</p>", html_url="javascript:alert(document.cookie)"),
+            zendesk_article(360003, "Change your plan", "<p>Owners change the plan in Billing.</p>", html_url="https://help.acme.example/../../../../etc/hc/en-us/articles/360003-x"),
+            zendesk_article(360004, "Cancel", "<p>Cancel from Billing.</p>", html_url="https://help.acme.example/hc/en-us/articles/%2e%2e/%2e%2e/x"),
+        ],
+        sections=[{"id": 1, "name": "../../../../outside", "category_id": 10}],
+        categories=[{"id": 10, "name": "../../.."}],
+    )
+    before = snapshot(tmp_path, skip=root / "kb")
+
+    result = kb("import", "zendesk", str(export), "--format", "json", cwd=root)
+
+    assert result.exit_code == 0, result.output
+    assert snapshot(tmp_path, skip=root / "kb") == before
+    data = json.loads(result.stdout)
+    paths = sorted(a["path"] for a in data["articles"])
+    assert paths == ["kb/articles/category-10/outside/cancel.md", "kb/articles/category-10/outside/change-your-plan.md", "kb/articles/category-10/outside/etc-passwd.md"]
+    redirects = {a.id: a.redirect_from for a in load_articles(root / "kb/articles").articles if a.id.startswith("36000")}
+    assert redirects == {"360002": (), "360003": (), "360004": ("hc/en-us/articles/360004",)}  # The id URL is fine.
+    dropped = [note for note in data["notes"] if "redirect_from" in note]
+    assert any("'javascript:alert(document.cookie)'" in note for note in dropped), data["notes"]
+    assert any("360003" in note and ".." in note for note in dropped), data["notes"]
+    assert any("'hc/en-us/articles/%2e%2e/%2e%2e/x'" in note for note in dropped), data["notes"]
+    assert kb("check", cwd=root).exit_code == 0
+
+
 # Finding 4: symbolic links in the export.
 
 
@@ -219,6 +272,21 @@ def test_deeply_nested_export_json_is_a_clear_error(tmp_path: Path, kb: Callable
 
     assert result.exit_code == 1
     assert "articles.json: " in result.output and "nested too deeply" in result.output
+
+
+def test_deeply_nested_article_html_is_refused_not_a_crash(tmp_path: Path, kb: Callable[..., Result]) -> None:
+    root = new_project(tmp_path)
+    export = write_zendesk_export(
+        tmp_path / "export",
+        [zendesk_article(360001, "Nested", "<div>" * 100_000 + "deep"), zendesk_article(360002, "Flat", "<p>Flat text is fine.</p>")],
+    )
+
+    result = kb("import", "zendesk", str(export), "--format", "json", cwd=root)
+
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert [a["id"] for a in data["articles"]] == ["360002"]
+    assert any("'360001'" in note and "nests elements 100000 levels deep" in note for note in data["notes"]), data["notes"]
 
 
 # Finding 10: a kill mid-import.

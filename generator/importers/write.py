@@ -7,6 +7,12 @@ the export changed too and --overwrite is given.
 Everything an export names is untrusted. A record whose id is not a plain name (letters, digits,
 '-', '_'), whose HTML is absurdly nested, or whose files would land outside kb/articles is refused
 (named in the notes); old URLs that are not paths inside the site are dropped from redirect_from.
+
+A killed import is resumable: re-running it finishes the job. Each file is written atomically, in
+an order where every file only refers to files already written: categories.yml first, then the
+images and attachments, then the articles, and import-state.json last. A re-run matches articles
+already written by their id, finds them unchanged, and removes the temporary files
+(`.NAME.XXXXXXXX.tmp`) the killed run left in the folders it writes to.
 """
 
 from __future__ import annotations
@@ -15,7 +21,6 @@ import hashlib
 import json
 import posixpath
 import re
-import shutil
 from dataclasses import dataclass, field
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
@@ -35,7 +40,9 @@ from generator.importers.convert import (
     heading_anchor_map,
     html_to_markdown,
 )
+from generator.importers.exportfiles import export_files, open_export_file
 from generator.importers.model import SourceArticle, SourceExport, is_site_path, url_path
+from generator.importers.tempfiles import copy_atomic, remove_stale_temp_files, same_content
 from generator.new_article import slug_for_title
 from generator.project import Project, display_path
 
@@ -113,6 +120,8 @@ class _Plan:
     anchors: dict[str, dict[str, str]] = field(default_factory=dict)
     copies: dict[PurePosixPath, Path] = field(default_factory=dict)
     """Asset path relative to the articles folder -> export file."""
+    copy_owners: dict[PurePosixPath, str] = field(default_factory=dict)
+    """Asset path -> vendor id of the article it belongs to."""
 
 
 def import_export(
@@ -200,27 +209,34 @@ def import_export(
         if key not in plan.article_paths and key not in refused:
             notes.append(f"{entry.get('path')} (id {key}) is no longer in the export; it was left as it is")
 
-    copied: list[str] = []
+    # Only the images of articles written now: an article kept as it is keeps the images it has.
+    written = {r.key for r in results if r.status in ("created", "updated")}
+    copies = [
+        (project.articles_dir / relative, source)
+        for relative, source in sorted(plan.copies.items())
+        if plan.copy_owners[relative] in written and not same_content(lambda source=source: open_export_file(files.root, source), project.articles_dir / relative)
+    ]
     if not dry_run:
-        for target, text in writes:
-            _write_atomic(target, text)
-        for relative, source in sorted(plan.copies.items()):
-            destination = project.articles_dir / relative
-            if not destination.exists() or destination.read_bytes() != source.read_bytes():
-                destination.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(source, destination)
-                copied.append(display_path(destination))
+        folders = {project.kb_dir, project.categories_file.parent}
+        folders |= {(project.articles_dir / path).parent for path in plan.article_paths.values()}
+        folders |= {(project.articles_dir / relative).parent for relative in plan.copies}
+        stale = remove_stale_temp_files(folders)
+        if stale:
+            notes.append(f"removed {len(stale)} temporary file(s) an interrupted import left behind")
+        # Referenced before referring: categories, then images, then the articles, the state last.
         if new_categories:
             _append_categories(project.categories_file, new_categories, export.vendor_title)
+        for destination, source in copies:
+            _copy_file(files.root, source, destination)
+        for target, text in writes:
+            _write_atomic(target, text)
         _write_atomic(state_file, json.dumps(state, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
-    else:
-        copied = [display_path(project.articles_dir / r) for r in sorted(plan.copies)]
     return ImportReport(
         vendor_title=export.vendor_title,
         source=source_label or str(export.files_root),
         articles=tuple(results),
         categories_added=tuple(f"{cid}: {title}" for cid, title, _ in new_categories),
-        files_copied=tuple(copied),
+        files_copied=tuple(display_path(destination) for destination, _ in copies),
         notes=tuple(dict.fromkeys(notes)),
         dry_run=dry_run,
         refused=tuple(refused),
@@ -244,6 +260,7 @@ def _convert_all(
     """
     while True:
         plan.copies.clear()
+        plan.copy_owners.clear()
         converted: dict[SourceArticle, tuple[str, tuple[str, ...], bool]] = {}
         unconvertible: list[tuple[SourceArticle, str]] = []
         note_count = len(notes)
@@ -282,6 +299,13 @@ def _is_inside(base: Path, relative: PurePosixPath) -> bool:
 def _shown(text: str, limit: int = 80) -> str:
     """Export text quoted for a message: repr() shows control characters instead of obeying them."""
     return repr(text if len(text) <= limit else text[: limit - 1] + "…")
+
+
+def _copy_file(root: Path, source: Path, destination: Path) -> None:
+    try:
+        copy_atomic(lambda: open_export_file(root, source), destination)
+    except OSError as exc:
+        raise KBError(f"cannot copy {source} to {destination}: {exc.strerror or exc}", hint="check the folder's permissions") from exc
 
 
 def _decide(target: Path, digest: str, entry: dict[str, str] | None, id_exists: bool, *, overwrite: bool) -> tuple[ImportStatus, str]:
@@ -430,6 +454,7 @@ def _asset_path(plan: _Plan, article: SourceArticle, source: Path) -> PurePosixP
         target = target.with_name(f"{name}-{number}{extension}")
         number += 1
     plan.copies[target] = source
+    plan.copy_owners[target] = article.key
     return target
 
 
@@ -439,9 +464,9 @@ class _ExportFiles:
     def __init__(self, root: Path) -> None:
         self.root = root
         self._by_suffix: dict[str, Path | None] = {}
-        self.notes: list[str] = []
-        for path in sorted(root.rglob("*")) if root.is_dir() else []:
-            if not path.is_file() or path.suffix.lower() == ".json":
+        files, self.notes = export_files(root)  # Symbolic links are skipped (noted): nothing outside is read.
+        for path in files:
+            if path.suffix.lower() == ".json":
                 continue
             parts = path.relative_to(root).as_posix().lower().split("/")
             for start in range(len(parts)):

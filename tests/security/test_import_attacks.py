@@ -171,6 +171,36 @@ def test_section_category_and_old_urls_stay_inside_the_site(tmp_path: Path, kb: 
 # Finding 4: symbolic links in the export.
 
 
+def test_symlinks_in_the_export_are_never_read(tmp_path: Path, kb: Callable[..., Result]) -> None:
+    root = new_project(tmp_path)
+    secret = tmp_path / "secret.txt"
+    secret.write_text(SECRET, encoding="utf-8")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "shot.png").write_text(SECRET, encoding="utf-8")
+    export = tmp_path / "export"
+    (export / "article_attachments/555").mkdir(parents=True)
+    (export / "article_attachments/555/logo.png").symlink_to("../../../secret.txt")
+    (export / "article_attachments/556").mkdir()
+    (export / "article_attachments/556/key.png").symlink_to(secret)
+    (export / "article_attachments/557").symlink_to(outside, target_is_directory=True)
+    add_attachment(export, "article_attachments/558/real.png")
+    (export / "article_attachments/558/alias.png").symlink_to("real.png")  # Inside the export, still a link.
+    body = "".join(f"<p><img src='/hc/article_attachments/{n}' alt='{n}'></p>" for n in ("555/logo.png", "556/key.png", "557/shot.png", "558/alias.png", "558/real.png"))
+    write_zendesk_export(export, [zendesk_article(360001, "Logos", body)])
+
+    result = kb("import", "zendesk", str(export), "--format", "json", cwd=root)
+
+    assert result.exit_code == 0, result.output
+    leaked = [p for p in root.rglob("*") if p.is_file() and SECRET.encode() in p.read_bytes()]
+    assert leaked == []
+    data = json.loads(result.stdout)
+    assert data["files_copied"] == ["kb/articles/images/zendesk/360001/real.png"]
+    links = [note for note in data["notes"] if "symbolic link" in note]
+    assert len(links) == 4, data["notes"]
+    assert any("article_attachments/557" in note for note in links)
+
+
 def test_export_json_that_is_a_symlink_is_refused(tmp_path: Path, kb: Callable[..., Result]) -> None:
     root = new_project(tmp_path)
     outside = tmp_path / "elsewhere"
@@ -317,7 +347,76 @@ def kb_files(root: Path) -> dict[str, bytes]:
     return {str(p.relative_to(root)): p.read_bytes() for p in sorted((root / "kb").rglob("*")) if p.is_file()}
 
 
+def test_import_killed_at_any_write_is_consistent_and_resumable(tmp_path: Path) -> None:
+    export = tmp_path / "export"
+    add_attachment(export)
+    write_zendesk_export(
+        export,
+        [
+            zendesk_article(360001, "Reset your password", f"<p>Open the sign-in page.</p><p><img src='{ATTACHMENT_SRC}' alt='The sign-in page'></p>"),
+            zendesk_article(360002, "Change your plan", "<p>Owners change the plan in Billing.</p>", section_id=2),
+        ],
+        sections=[{"id": 1, "name": "Signing in", "category_id": 10}, {"id": 2, "name": "Plans", "category_id": 20}],
+        categories=[{"id": 10, "name": "Account and sign-in"}, {"id": 20, "name": "Billing"}],
+    )
+    clean = new_project(tmp_path / "clean")
+    import_export(find_project(start=clean), read_export("zendesk", export))
+    expected = kb_files(clean)
+
+    from generator.check import check_project
+
+    kills = 0
+    for rename in range(1, 20):
+        root = new_project(tmp_path / f"killed-{rename}")
+        child = subprocess.run([sys.executable, "-c", KILL_AT_RENAME, str(rename), str(export)], cwd=root, capture_output=True, text=True, timeout=120)
+        if child.returncode == 0:
+            break
+        assert child.returncode == -9, child.stderr
+        kills += 1
+        # What a killed import leaves is a help center that checks clean (no article without its category or image)...
+        errors = [f.format() for f in check_project(find_project(start=root)).findings if f.is_error]
+        assert errors == [], f"killed at rename {rename}: {errors}"
+        # ...and re-running the import finishes the job: the same files as an import never interrupted.
+        import_export(find_project(start=root), read_export("zendesk", export))
+        assert kb_files(root) == expected, f"killed at rename {rename}"
+    assert kills >= 4  # categories.yml, the image, two articles (and the state file).
+
+
 # Finding 12: attachments of articles that were not written.
+
+
+def test_attachments_are_copied_only_for_articles_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = new_project(tmp_path)
+    monkeypatch.chdir(root)  # The report shows paths relative to the current folder.
+    project = find_project(start=root)
+    export = tmp_path / "export"
+    add_attachment(export)
+    add_attachment(export, "article_attachments/556/plans.png", PNG + b"plans")
+    add_attachment(export, "article_attachments/557/invoice.png", PNG + b"invoice")
+    first = [
+        zendesk_article(360001, "Reset your password", "<p>Open the sign-in page.</p>"),
+        zendesk_article(360002, "Change your plan", "<p>Owners change the plan in Billing.</p>"),
+    ]
+    write_zendesk_export(export, first)
+    import_export(project, read_export("zendesk", export))
+    local = root / "kb/articles/account-and-sign-in/signing-in/reset-your-password.md"
+    local.write_text(local.read_text(encoding="utf-8").replace("Open the", "First open the"), encoding="utf-8")
+    # The export changes both: the locally edited one conflicts, the other is updated; a new one arrives.
+    second = [
+        zendesk_article(360001, "Reset your password", f"<p>Open the new sign-in page.</p><p><img src='{ATTACHMENT_SRC}' alt='Sign-in'></p>"),
+        zendesk_article(360002, "Change your plan", "<p>Owners change it in Billing.</p><p><img src='/hc/article_attachments/556/plans.png' alt='Plans'></p>"),
+        zendesk_article(360003, "Download an invoice", "<p>Invoices are in Billing.</p><p><img src='/hc/article_attachments/557/invoice.png' alt='Invoice'></p>"),
+    ]
+    write_zendesk_export(export, second)
+
+    dry = import_export(project, read_export("zendesk", export), dry_run=True)
+    real = import_export(project, read_export("zendesk", export))
+
+    assert {a.key: a.status for a in real.articles} == {"360001": "conflict", "360002": "updated", "360003": "created"}
+    wanted = ("kb/articles/images/zendesk/360002/plans.png", "kb/articles/images/zendesk/360003/invoice.png")
+    assert real.files_copied == wanted
+    assert dry.files_copied == wanted
+    assert not (root / "kb/articles/images/zendesk/360001").exists()
 
 
 # Property: whatever the records hold, import stays in kb/ and writes no live script.
@@ -397,3 +496,26 @@ def fresh_copy(template: Path) -> Iterator[Path]:
         yield root
 
 
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(export_records=records)
+def test_any_export_stays_in_kb_and_writes_no_live_script(export_records: list[dict[str, object]], project_template: Path, site_markdown: Callable[[str], str]) -> None:
+    with fresh_copy(project_template) as root:
+        export = root.parent / "export"
+        add_attachment(export)
+        write_zendesk_export(
+            export,
+            [zendesk_article(r["id"], str(r["title"]), str(r["body"]), html_url=r["html_url"], section_id=n) for n, r in enumerate(export_records)],
+            sections=[{"id": n, "name": r["section"], "category_id": 10} for n, r in enumerate(export_records)],
+        )
+        before = snapshot(root.parent, skip=root / "kb")
+        try:
+            import_export(find_project(start=root), read_export("zendesk", export))
+        except KBError:
+            pass  # A refusal is a fine answer; anything else is a traceback and fails the test.
+        assert snapshot(root.parent, skip=root / "kb") == before
+        for path in (root / "kb/articles").rglob("*.md"):
+            _, body = front_matter_and_body(path.read_text(encoding="utf-8"))
+            assert "<script" not in body.lower() and "javascript:" not in body.lower(), body
+            assert live_script_in(site_markdown(body)) == [], body
+        loaded = load_articles(root / "kb/articles")
+        assert [d for d in loaded.diagnostics if d.severity == "error"] == []

@@ -1,8 +1,8 @@
-"""Temporary siblings of the files `kb import` writes: atomic copies, and clean-up after a killed run.
+"""Temporary siblings of the files `kb import` writes: staged texts, atomic copies, clean-up after a kill.
 
 generator.atomic.write_text_atomic writes `.NAME.XXXXXXXX.tmp` beside NAME and renames it over NAME;
-a kill between the two leaves the temporary file behind. Copies of export files are made the same
-way here, so a killed import never leaves half an image either.
+a kill between the two leaves the temporary file behind. Articles are staged and copies of export
+files made the same way here, so a killed import never leaves half a file, only temporary ones.
 """
 
 from __future__ import annotations
@@ -37,6 +37,46 @@ def remove_stale_temp_files(folders: Iterable[Path]) -> list[Path]:
                 Path(entry.path).unlink(missing_ok=True)
                 removed.append(Path(entry.path))
     return removed
+
+
+def stage_texts(texts: list[tuple[Path, str]]) -> list[tuple[Path, Path]]:
+    """Write each text to a temporary sibling of its file; returns (temporary, file) pairs to rename.
+
+    Modes follow write_text_atomic: an existing file keeps its permission bits. If one cannot be
+    written, those already staged are removed and the OSError is raised.
+    """
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for path, text in texts:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                mode = path.stat().st_mode & 0o7777
+            except FileNotFoundError:
+                mode = 0o666 & ~_current_umask()
+            descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            staged.append((Path(temporary), path))
+            with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
+                handle.write(text)
+            os.chmod(temporary, mode)
+    except BaseException:
+        discard_staged(staged)
+        raise
+    return staged
+
+
+def rename_staged(staged: list[tuple[Path, Path]]) -> None:
+    """Rename staged files over their targets, one after another; on an error the rest are removed."""
+    for done, (temporary, path) in enumerate(staged):
+        try:
+            os.replace(temporary, path)
+        except BaseException:
+            discard_staged(staged[done:])
+            raise
+
+
+def discard_staged(staged: list[tuple[Path, Path]]) -> None:
+    for temporary, _path in staged:
+        temporary.unlink(missing_ok=True)
 
 
 def copy_atomic(open_source: Callable[[], BinaryIO], destination: Path) -> None:

@@ -8,11 +8,14 @@ Everything an export names is untrusted. A record whose id is not a plain name (
 '-', '_'), whose HTML is absurdly nested, or whose files would land outside kb/articles is refused
 (named in the notes); old URLs that are not paths inside the site are dropped from redirect_from.
 
-A killed import is resumable: re-running it finishes the job. Each file is written atomically, in
-an order where every file only refers to files already written: categories.yml first, then the
-images and attachments, then the articles, and import-state.json last. A re-run matches articles
-already written by their id, finds them unchanged, and removes the temporary files
-(`.NAME.XXXXXXXX.tmp`) the killed run left in the folders it writes to.
+A killed import is resumable, not all-or-nothing: re-running it finishes the job. No file is ever
+half-written (each goes through a temporary sibling and a rename), and the order is categories.yml,
+then images and attachments, then the articles, then import-state.json: an article on disk always
+has its category and its images. Articles are all staged as temporary files first and renamed one
+after another at the end, so a kill leaves none of them, or (during the renames) some, and a link
+between two imported articles can then lead to one not written yet. A re-run matches the articles
+already written by their id, finds them unchanged, writes the rest, and removes the temporary
+files (`.NAME.XXXXXXXX.tmp`) a killed run left in the folders it writes to.
 """
 
 from __future__ import annotations
@@ -42,7 +45,7 @@ from generator.importers.convert import (
 )
 from generator.importers.exportfiles import export_files, open_export_file
 from generator.importers.model import SourceArticle, SourceExport, is_site_path, url_path
-from generator.importers.tempfiles import copy_atomic, remove_stale_temp_files, same_content
+from generator.importers.tempfiles import copy_atomic, remove_stale_temp_files, rename_staged, same_content, stage_texts
 from generator.new_article import slug_for_title
 from generator.project import Project, display_path
 
@@ -228,8 +231,7 @@ def import_export(
             _append_categories(project.categories_file, new_categories, export.vendor_title)
         for destination, source in copies:
             _copy_file(files.root, source, destination)
-        for target, text in writes:
-            _write_atomic(target, text)
+        _write_articles(writes)
         _write_atomic(state_file, json.dumps(state, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
     return ImportReport(
         vendor_title=export.vendor_title,
@@ -299,6 +301,14 @@ def _is_inside(base: Path, relative: PurePosixPath) -> bool:
 def _shown(text: str, limit: int = 80) -> str:
     """Export text quoted for a message: repr() shows control characters instead of obeying them."""
     return repr(text if len(text) <= limit else text[: limit - 1] + "…")
+
+
+def _write_articles(writes: list[tuple[Path, str]]) -> None:
+    """Stage every article, then rename them: a kill while converting or writing leaves none half-done."""
+    try:
+        rename_staged(stage_texts(writes))
+    except OSError as exc:
+        raise KBError(f"cannot write {exc.filename or 'an article'}: {exc.strerror or exc}", hint="check the folder's permissions") from exc
 
 
 def _copy_file(root: Path, source: Path, destination: Path) -> None:

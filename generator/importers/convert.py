@@ -281,8 +281,11 @@ def sanitise_html(html: str, problems: list[str]) -> str:
 
 
 _RENDERED_TAGS = frozenset(
-    "p h1 h2 h3 h4 h5 h6 a img ul ol li pre code em strong blockquote table thead tbody tr th td "
-    "div span hr br details summary del sup sub dl dt dd abbr".split()
+    {
+        "p", "h1", "h2", "h3", "h4", "h5", "h6", "a", "img", "ul", "ol", "li", "pre", "code", "em", "strong",
+        "blockquote", "table", "thead", "tbody", "tr", "th", "td", "div", "span", "hr", "br", "details",
+        "summary", "del", "sup", "sub", "dl", "dt", "dd", "abbr",
+    }
 )
 _RENDERED_ATTRIBUTES = frozenset({"href", "src", "alt", "title", "id", "class", "start", "open"})
 _SITE_EXTENSIONS = ("admonition", "attr_list", "tables", "md_in_html", "toc", "pymdownx.details", "pymdownx.superfences", "pymdownx.highlight")

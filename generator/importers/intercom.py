@@ -10,7 +10,14 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from generator.importers.exportfiles import ExportError, clean_text, int_of, load_records, owner_handle, text_of
+from generator.importers.exportfiles import (
+    ExportError,
+    clean_text,
+    int_of,
+    load_records,
+    owner_handle,
+    text_of,
+)
 from generator.importers.model import (
     SourceArticle,
     SourceCategory,

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from urllib.parse import unquote
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from generator.articles import Audience
 from generator.importers.exportfiles import text_of

@@ -24,8 +24,8 @@ import hashlib
 import json
 import posixpath
 import re
-from dataclasses import dataclass, field
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
@@ -34,7 +34,6 @@ from generator.atomic import write_text_atomic
 from generator.categories import Category, load_categories
 from generator.errors import KBError
 from generator.frontmatter import yaml_quote
-from generator.json_input import parse_json
 from generator.importers.convert import (
     UnconvertibleHTML,
     check_nesting,
@@ -45,7 +44,14 @@ from generator.importers.convert import (
 )
 from generator.importers.exportfiles import export_files, open_export_file
 from generator.importers.model import SourceArticle, SourceExport, is_site_path, url_path
-from generator.importers.tempfiles import copy_atomic, remove_stale_temp_files, rename_staged, same_content, stage_texts
+from generator.importers.tempfiles import (
+    copy_atomic,
+    remove_stale_temp_files,
+    rename_staged,
+    same_content,
+    stage_texts,
+)
+from generator.json_input import parse_json
 from generator.new_article import slug_for_title
 from generator.project import Project, display_path
 

@@ -13,7 +13,14 @@ from pathlib import Path
 from typing import Any
 
 from generator.articles import Audience
-from generator.importers.exportfiles import ExportError, clean_text, int_of, load_records, owner_handle, text_of
+from generator.importers.exportfiles import (
+    ExportError,
+    clean_text,
+    int_of,
+    load_records,
+    owner_handle,
+    text_of,
+)
 from generator.importers.model import (
     SourceArticle,
     SourceCategory,

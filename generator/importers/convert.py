@@ -159,7 +159,7 @@ class _KBMarkdownConverter(MarkdownConverter):
     """markdownify with Material admonitions for callout boxes marked by prepare_html, and text kept as text."""
 
     def escape(self, text: str, parent_tags: Any) -> str:
-        return super().escape(escape_markdown_text(text), parent_tags)  # type: ignore[no-any-return]
+        return super().escape(escape_markdown_text(text), parent_tags)  # type: ignore[misc]  # markdownify ships no type hints
 
     def convert_a(self, el: Any, text: str, parent_tags: Any) -> str:
         href = _attr(el, "href")
@@ -169,7 +169,7 @@ class _KBMarkdownConverter(MarkdownConverter):
             el["href"] = _encode_url(href)
         if _attr(el, "title"):
             el["title"] = escape_markdown_text(_attr(el, "title"))
-        return super().convert_a(el, text, parent_tags)  # type: ignore[no-any-return]
+        return super().convert_a(el, text, parent_tags)  # type: ignore[misc]  # markdownify ships no type hints
 
     def convert_img(self, el: Any, text: str, parent_tags: Any) -> str:
         src = _attr(el, "src")
@@ -180,12 +180,12 @@ class _KBMarkdownConverter(MarkdownConverter):
         el["alt"] = alt
         if _attr(el, "title"):
             el["title"] = " ".join(escape_markdown_text(_attr(el, "title")).split())
-        return super().convert_img(el, text, parent_tags)  # type: ignore[no-any-return]
+        return super().convert_img(el, text, parent_tags)  # type: ignore[misc]  # markdownify ships no type hints
 
     def convert_code(self, el: Any, text: str, parent_tags: Any) -> str:
         if "_noformat" not in parent_tags:
             text = " ".join(text.split())  # A line break in a code span could start a Markdown block (raw HTML).
-        return super().convert_code(el, text, parent_tags)  # type: ignore[no-any-return]
+        return super().convert_code(el, text, parent_tags)  # type: ignore[misc]  # markdownify ships no type hints
 
     convert_kbd = convert_code
     convert_samp = convert_code
@@ -199,7 +199,7 @@ class _KBMarkdownConverter(MarkdownConverter):
             # Markdown. A code span per line, joined by line breaks, keeps them code.
             lines = [line for line in text.split("\n") if line.strip()]
             return "\n\n" + "  \n".join(self.convert_code(el, line, parent_tags - {"_noformat"}) for line in lines) + "\n\n"
-        converted: str = super().convert_pre(el, text, parent_tags)
+        converted: str = super().convert_pre(el, text, parent_tags)  # type: ignore[misc]  # markdownify ships no type hints
         longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
         if longest < 3:
             return converted
@@ -572,7 +572,7 @@ def _separate_code_spans(soup: BeautifulSoup) -> None:
     '`a`' and '`b`' side by side make one run of backticks, '`a``b`', and the spans pair up
     differently: what was code in the help center would be read as Markdown.
     """
-    from bs4 import NavigableString
+    from bs4 import NavigableString, Tag
 
     for code in soup.find_all(_CODE_SPAN_TAGS):
         if code.find_parent(_CODE_SPAN_TAGS) is not None:
@@ -584,10 +584,10 @@ def _separate_code_spans(soup: BeautifulSoup) -> None:
             if isinstance(node, NavigableString):
                 if str(node):
                     break
-            elif node.name in _CODE_SPAN_TAGS:
+            elif isinstance(node, Tag) and node.name in _CODE_SPAN_TAGS:
                 code.insert_after(" ")
                 break
-            elif node.name in ("img", "br", "hr"):
+            elif isinstance(node, Tag) and node.name in ("img", "br", "hr"):
                 break
 
 

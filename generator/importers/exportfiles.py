@@ -6,6 +6,7 @@ point at any file on the machine), and text is cleaned of what cannot be written
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from pathlib import Path
@@ -38,10 +39,10 @@ def read_json(path: Path, *, is_given: bool = False) -> Any:
         return parse_json(text)
     except JSONNestingError as exc:
         raise ExportError(str(exc), path=path, hint="this is not an export a help desk writes; export it again") from exc
-    except ValueError as exc:  # json.JSONDecodeError, or a number too long to convert
-        line = getattr(exc, "lineno", None)
-        message = f"not valid JSON (column {exc.colno}): {exc.msg}" if hasattr(exc, "colno") else f"not valid JSON: {exc}"
-        raise ExportError(message, path=path, line=line, hint="export the file again; it may have been cut off") from exc
+    except json.JSONDecodeError as exc:
+        raise ExportError(f"not valid JSON (column {exc.colno}): {exc.msg}", path=path, line=exc.lineno, hint="export the file again; it may have been cut off") from exc
+    except ValueError as exc:  # A number too long to convert, for one.
+        raise ExportError(f"not valid JSON: {exc}", path=path, hint="export the file again; it may have been cut off") from exc
 
 
 def json_files(folder: Path, stem: str) -> list[Path]:

@@ -26,6 +26,7 @@ import posixpath
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
@@ -223,7 +224,7 @@ def import_export(
     copies = [
         (project.articles_dir / relative, source)
         for relative, source in sorted(plan.copies.items())
-        if plan.copy_owners[relative] in written and not same_content(lambda source=source: open_export_file(files.root, source), project.articles_dir / relative)
+        if plan.copy_owners[relative] in written and not same_content(partial(open_export_file, files.root, source), project.articles_dir / relative)
     ]
     if not dry_run:
         folders = {project.kb_dir, project.categories_file.parent}
@@ -319,7 +320,7 @@ def _write_articles(writes: list[tuple[Path, str]]) -> None:
 
 def _copy_file(root: Path, source: Path, destination: Path) -> None:
     try:
-        copy_atomic(lambda: open_export_file(root, source), destination)
+        copy_atomic(partial(open_export_file, root, source), destination)
     except OSError as exc:
         raise KBError(f"cannot copy {source} to {destination}: {exc.strerror or exc}", hint="check the folder's permissions") from exc
 

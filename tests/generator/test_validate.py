@@ -114,3 +114,15 @@ def test_twenty_megabyte_article_is_checked_and_flagged(tmp_path: Path) -> None:
     code, output = run_check(tmp_path)
     assert code == 0, output
     assert f"{tmp_path / ARTICLE}:1:1: warning: article is very large (20 MB)" in output
+
+
+def test_escaped_brackets_are_text_not_a_link(tmp_path: Path) -> None:
+    """`kb import` escapes '[' and ']' in imported text; `kb check` must not read them as a link."""
+    make_project(tmp_path)
+    (tmp_path / ARTICLE).write_text(
+        "---\ntitle: Brackets\nid: '77'\ncategory: billing\n---\n\nType \\[Esc\\](menu) to close it, then [refunds](refunds.md).\n",
+        encoding="utf-8",
+    )
+    code, output = run_check(tmp_path)
+    assert "menu" not in output
+    assert code == 0, output

@@ -10,7 +10,7 @@ from generator.check import check_project
 from generator.project import find_project
 from tests.conftest import REPO_ROOT
 
-GUIDES = ("writers.md", "agents.md", "admins.md", "gaps.md", "staleness.md")
+GUIDES = ("writers.md", "agents.md", "admins.md", "gaps.md", "staleness.md", "security.md")
 
 
 def test_guides_check_clean_and_build(project: Path) -> None:

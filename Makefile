@@ -50,6 +50,7 @@ bench: setup browser
 	$(BIN)/python benchmarks/bench_build.py
 	$(BIN)/python benchmarks/bench_site_search.py
 	$(BIN)/python benchmarks/bench_search.py
+	$(BIN)/python benchmarks/bench_api_load.py
 	$(BIN)/python benchmarks/bench_gaps.py
 	$(BIN)/python benchmarks/bench_staleness.py
 

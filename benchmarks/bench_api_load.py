@@ -41,7 +41,7 @@ from bench_search import (  # noqa: E402
     wait_for,
 )
 
-from generator.articles import load_articles  # noqa: E402
+from supportkb.generator.articles import load_articles  # noqa: E402
 
 KB = REPO / "kb"
 RESULTS = REPO / "benchmarks" / "results" / "api_load.json"
@@ -72,7 +72,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="kb-bench-api-") as scratch:
         events_db = Path(scratch) / "events.db"
         port = free_port()
-        command = [sys.executable, "-m", "generator.cli", "api", "--kb", str(KB), "--index-dir", str(Path(scratch) / "index"),
+        command = [sys.executable, "-m", "supportkb", "api", "--kb", str(KB), "--index-dir", str(Path(scratch) / "index"),
                    "--port", str(port), "--events-db", str(events_db)]
         server = subprocess.Popen(command, cwd=REPO, env=dict(os.environ, XDG_CACHE_HOME=scratch),
                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)

@@ -262,7 +262,7 @@ def time_config(item: Corpus, config: str, *, record_size: bool = False) -> Run:
 
 def time_check(item: Corpus) -> float:
     """Wall time of `kb check` on the corpus (what an editor runs before every push)."""
-    command = [sys.executable, "-m", "generator.cli", "check", "-f", str(item.root / "mkdocs.yml")]
+    command = [sys.executable, "-m", "supportkb", "check", "-f", str(item.root / "mkdocs.yml")]
     wall, _cpu, completed = _timed(command, cwd=item.root)
     if completed.returncode != 0:
         raise SystemExit(f"kb check failed on {item.name}:\n{completed.stdout[-2000:]}{completed.stderr[-2000:]}")
@@ -322,7 +322,7 @@ def time_plugin_hooks(config_file: Path, site_dir: Path) -> dict[str, Any]:
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
-    from generator.plugin import SupportKBPlugin
+    from supportkb.generator.plugin import SupportKBPlugin
 
     spent: dict[str, list[float]] = {}
 

@@ -80,7 +80,7 @@ def run_once(tickets: Path) -> dict[str, float]:
         "t = time.perf_counter()\n"
         "c = time.process_time()\n"
         "from click.testing import CliRunner\n"
-        "from generator.cli import main\n"
+        "from supportkb.cli import main\n"
         f"r = CliRunner().invoke(main, ['gaps', {str(tickets)!r}, '--kb', {str(DATA / 'clinc150' / 'articles')!r}, '--format', 'json', '-q'])\n"
         "assert r.exit_code == 0, r.output[-2000:]\n"
         "doc = json.loads(r.stdout)\n"

@@ -32,9 +32,9 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from generator.articles import load_articles  # noqa: E402
-from generator.project import find_project  # noqa: E402
-from search.engine import SearchIndex, build_project_index  # noqa: E402
+from supportkb.generator.articles import load_articles  # noqa: E402
+from supportkb.generator.project import find_project  # noqa: E402
+from supportkb.search.engine import SearchIndex, build_project_index  # noqa: E402
 
 TARBALL = REPO.parent / "shared" / "data" / "corpora" / "hugo-docs.tar.gz"
 WORK = REPO / "benchmarks" / "work" / "search"
@@ -244,7 +244,7 @@ def bench_http(folder: Path, *, requests: int) -> dict[str, Any]:
         command = [
             sys.executable,
             "-m",
-            "generator.cli",
+            "supportkb",
             "api",
             "--kb",
             str(folder),

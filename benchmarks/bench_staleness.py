@@ -9,7 +9,7 @@ Timed, each as the median of --runs runs (default 5):
 - load: reading the 3,000 files (generator.articles.load_articles);
 - check: parsing the notes and scoring (gaps.release_notes + gaps.staleness.check_staleness);
 - cli: `kb stale --kb DIR --release NOTES --format json` in process (load + check + JSON);
-- cli_cold: the same as a new process (`python -m generator.cli`, imports included), once.
+- cli_cold: the same as a new process (`python -m supportkb`, imports included), once.
 
 Wall and CPU time are both shown: on a shared machine the wall time grows with the load
 average, CPU time much less.
@@ -41,10 +41,10 @@ sys.path.insert(0, str(REPO))
 
 from click.testing import CliRunner  # noqa: E402
 
-from generator.articles import load_articles  # noqa: E402
-from generator.cli import main as kb  # noqa: E402
-from gaps.release_notes import pick_release, read_release_notes  # noqa: E402
-from gaps.staleness import check_staleness  # noqa: E402
+from supportkb.generator.articles import load_articles  # noqa: E402
+from supportkb.cli import main as kb  # noqa: E402
+from supportkb.gaps.release_notes import pick_release, read_release_notes  # noqa: E402
+from supportkb.gaps.staleness import check_staleness  # noqa: E402
 
 CORPUS = REPO.parent / "shared" / "data" / "corpora" / "hugo-docs.tar.gz"
 RESULTS = REPO / "benchmarks" / "results" / "staleness.json"
@@ -148,7 +148,7 @@ def main() -> None:
         cli_median, cli_runs, cli_cpu = median_seconds(cli, runs)
         started = time.perf_counter()
         subprocess.run(
-            [sys.executable, "-m", "generator.cli", "stale", "--kb", str(kb_dir), "--release", str(notes), "--format", "json"],
+            [sys.executable, "-m", "supportkb", "stale", "--kb", str(kb_dir), "--release", str(notes), "--format", "json"],
             cwd=REPO, check=True, capture_output=True,
         )
         cold = time.perf_counter() - started

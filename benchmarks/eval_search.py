@@ -85,7 +85,7 @@ def run_kb_search(data: Path, queries_file: Path) -> list[dict]:
         command = [
             sys.executable,
             "-m",
-            "generator.cli",
+            "supportkb",
             "search",
             "--kb",
             str(data),
@@ -106,7 +106,7 @@ def bm25_rankings(
 ) -> list[list[str]]:
     """Plain Okapi BM25 over question + answers; the reference the MANIFEST reports."""
     sys.path.insert(0, str(REPO))
-    from generator.articles import load_articles
+    from supportkb.generator.articles import load_articles
 
     def tokens(text: str) -> list[str]:
         return re.findall(r"[a-z0-9]+", text.lower())

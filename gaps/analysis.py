@@ -10,8 +10,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from gaps.cluster import DISTANCE_THRESHOLD, cluster_rows, nearest_neighbours
-from gaps.coverage import (
+from supportkb.gaps.cluster import DISTANCE_THRESHOLD, cluster_rows, nearest_neighbours
+from supportkb.gaps.coverage import (
     COVERED_SCORE,
     NEIGHBOURS,
     PARTIAL_SCORE,
@@ -23,12 +23,12 @@ from gaps.coverage import (
     surface_words,
     ticket_analyzer,
 )
-from gaps.taxonomy import Taxonomy, classify_cluster, severity_of_cluster
+from supportkb.gaps.taxonomy import Taxonomy, classify_cluster, severity_of_cluster
 
 if TYPE_CHECKING:
-    from gaps.tickets import Ticket, TicketImport
-    from generator.articles import Article
-    from generator.categories import Category
+    from supportkb.gaps.tickets import Ticket, TicketImport
+    from supportkb.generator.articles import Article
+    from supportkb.generator.categories import Category
 
 COVERAGE_ORDER: dict[str, int] = {"uncovered": 0, "partial": 1, "covered": 2}
 GROWTH_WINDOW_DAYS = 28
@@ -401,7 +401,7 @@ def _merge_duplicates(
     """
     import numpy as np
 
-    from gaps.cluster import agglomerate
+    from supportkb.gaps.cluster import agglomerate
 
     merged: list[tuple[Coverage, list[int]]] = [g for g in groups if g[0] not in ("uncovered", "partial")]
     for level in ("uncovered", "partial"):
@@ -424,7 +424,7 @@ def _merge_duplicates(
 def _plain_terms(feature_names: Any) -> Any:
     import numpy as np
 
-    from search.analysis import STOP_WORDS, stem_word
+    from supportkb.search.analysis import STOP_WORDS, stem_word
 
     plain = {stem_word(w) for w in STOP_WORDS} | set(STOP_WORDS) | MASK_TERMS
     return np.array([name in plain or len(name) < 2 or name.isdigit() for name in feature_names], dtype=bool)
@@ -725,12 +725,12 @@ def analyse_export(
     now: dt.datetime | None = None,
 ) -> GapReport:
     """Read a ticket export and a folder of Markdown articles, and find the gaps."""
-    from gaps.cleaning import clean_ticket
-    from gaps.tickets import ReadOptions, read_tickets
-    from generator.articles import load_articles
-    from generator.categories import load_categories
-    from generator.errors import KBError
-    from search.engine import SearchIndex, load_synonyms
+    from supportkb.gaps.cleaning import clean_ticket
+    from supportkb.gaps.tickets import ReadOptions, read_tickets
+    from supportkb.generator.articles import load_articles
+    from supportkb.generator.categories import load_categories
+    from supportkb.generator.errors import KBError
+    from supportkb.search.engine import SearchIndex, load_synonyms
 
     kb_dir = Path(kb_dir)
     loaded = load_articles(kb_dir)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import html
 import re
 
-from gaps.tickets import Ticket, with_text
-from generator.privacy import mask_personal_data
+from supportkb.gaps.tickets import Ticket, with_text
+from supportkb.generator.privacy import mask_personal_data
 
 MAX_CLEAN_CHARS = 4_000
 """Cleaned bodies are cut here: the question is at the top, and reports stay small."""

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import click
 
-from gaps.formats import FORMAT_NAMES
-from generator.atomic import write_report
+from supportkb.gaps.formats import FORMAT_NAMES
+from supportkb.generator.atomic import write_report
 
 REPORT_FORMATS = ("md", "html", "json", "csv")
 
@@ -68,13 +68,13 @@ def gaps_command(
       kb gaps tickets.jsonl --kb docs/ --text-column title --text-column message --format json
       kb gaps export.csv --draft drafts/ --top 5
     """
-    from gaps.analysis import GapOptions, analyse_export
-    from gaps.drafts import write_drafts
-    from gaps.report import render
-    from gaps.tickets import ReadOptions
-    from generator.articles import load_articles
-    from generator.errors import KBError
-    from generator.project import find_project
+    from supportkb.gaps.analysis import GapOptions, analyse_export
+    from supportkb.gaps.drafts import write_drafts
+    from supportkb.gaps.report import render
+    from supportkb.gaps.tickets import ReadOptions
+    from supportkb.generator.articles import load_articles
+    from supportkb.generator.errors import KBError
+    from supportkb.generator.project import find_project
 
     if kb_dir is None:
         kb_dir = find_project(config_file=config_file).articles_dir

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
-    from generator.articles import Article
+    from supportkb.generator.articles import Article
 
 Coverage = Literal["covered", "partial", "uncovered"]
 
@@ -100,7 +100,7 @@ def article_passages(articles: Sequence[Article]) -> tuple[Passage, ...]:
 
 def ticket_analyzer() -> Any:
     """Words and their English stems, so 'exporting' meets 'export'."""
-    from search.analysis import stem_word
+    from supportkb.search.analysis import stem_word
 
     stems: dict[str, str] = {}
     find_words = _WORD.findall
@@ -305,7 +305,7 @@ def surface_words(texts: Sequence[str], stems: dict[str, str]) -> dict[str, str]
 
 def shared_terms(query_terms: Sequence[str], text: str, *, limit: int = 8) -> tuple[str, ...]:
     """The query's terms (in its order) that also occur, as words or stems, in the text."""
-    from search.analysis import STOP_WORDS, stem_word
+    from supportkb.search.analysis import STOP_WORDS, stem_word
 
     words = {w for w in _WORD.findall(text.lower())}
     stems = {stem_word(w) for w in words}

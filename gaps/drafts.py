@@ -10,12 +10,12 @@ from typing import TYPE_CHECKING
 
 import yaml
 
-from generator.atomic import write_text_atomic
-from generator.errors import KBError
+from supportkb.generator.atomic import write_text_atomic
+from supportkb.generator.errors import KBError
 
 if TYPE_CHECKING:
-    from gaps.analysis import Cluster, GapReport
-    from generator.articles import Article
+    from supportkb.gaps.analysis import Cluster, GapReport
+    from supportkb.generator.articles import Article
 
 DEFAULT_DRAFTS = 10
 

@@ -13,10 +13,10 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal
 
-from gaps.report import safe_cell
+from supportkb.gaps.report import safe_cell
 
 if TYPE_CHECKING:
-    from gaps.analysis import Cluster, GapReport
+    from supportkb.gaps.analysis import Cluster, GapReport
 
 Target = Literal["productboard", "jira"]
 TARGETS: tuple[str, ...] = ("productboard", "jira")

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from gaps.git_history import file_changes
-from gaps.volume import ClusterSeries, TicketVolume, week_start
+from supportkb.gaps.git_history import file_changes
+from supportkb.gaps.volume import ClusterSeries, TicketVolume, week_start
 
 ALPHA = 0.01
 MIN_CHANGE = 0.3

@@ -7,14 +7,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from gaps.report import md_code, md_text
-from gaps.volume import TicketVolume, counts_by, month_bounds, months_between, previous_month
+from supportkb.gaps.report import md_code, md_text
+from supportkb.gaps.volume import TicketVolume, counts_by, month_bounds, months_between, previous_month
 
 if TYPE_CHECKING:
-    from gaps.analysis import GapReport
-    from gaps.impact import ArticleImpact, ImpactReport
-    from gaps.spikes import ReleaseSpikes, SpikeReport
-    from gaps.usage import UsageReport
+    from supportkb.gaps.analysis import GapReport
+    from supportkb.gaps.impact import ArticleImpact, ImpactReport
+    from supportkb.gaps.spikes import ReleaseSpikes, SpikeReport
+    from supportkb.gaps.usage import UsageReport
 
 TOP_GAPS = 10
 
@@ -84,7 +84,7 @@ def default_month(volume: TicketVolume) -> str:
 
 
 def raise_no_dates() -> None:
-    from generator.errors import KBError
+    from supportkb.generator.errors import KBError
 
     raise KBError("no ticket has a readable date", hint="pass --date-column with the column that holds when each ticket was opened")
 
@@ -94,8 +94,8 @@ def build_monthly(
     impact: ImpactReport | None = None, usage: UsageReport | None = None, now: dt.datetime | None = None,
 ) -> MonthlyReport:
     """Gather the month's numbers from the gap analysis, spikes, impact and usage results."""
-    from gaps.impact import TEST_DESCRIPTION as IMPACT_TEST
-    from gaps.spikes import TEST_DESCRIPTION as SPIKE_TEST
+    from supportkb.gaps.impact import TEST_DESCRIPTION as IMPACT_TEST
+    from supportkb.gaps.spikes import TEST_DESCRIPTION as SPIKE_TEST
 
     if volume.first is None or volume.last is None:
         raise_no_dates()
@@ -166,7 +166,7 @@ def _environment() -> Any:
     import jinja2
     from markupsafe import Markup
 
-    from gaps import charts
+    from supportkb.gaps import charts
 
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("gaps", "templates"),

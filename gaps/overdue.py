@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
-from gaps.git_history import file_changes
+from supportkb.gaps.git_history import file_changes
 
 if TYPE_CHECKING:
-    from generator.articles import Article
+    from supportkb.generator.articles import Article
 
 
 @dataclass(frozen=True)

@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from generator.errors import KBError
+from supportkb.generator.errors import KBError
 
 if TYPE_CHECKING:
-    from generator.articles import Article
+    from supportkb.generator.articles import Article
 
 MAX_BYTES = 200 * 1024 * 1024
 PATH_COLUMNS = ("page path and screen class", "page path", "page", "path", "page url", "url", "page location",

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from generator.errors import KBError
+from supportkb.generator.errors import KBError
 
 EntryKind = Literal["change", "fix", "docs", "translation", "internal"]
 

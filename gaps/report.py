@@ -8,10 +8,10 @@ import json
 import re
 from typing import Any
 
-from gaps.analysis import ArticleRef, Cluster, GapReport
-from generator.escape import markdown_code as md_code
-from generator.escape import markdown_link_destination
-from generator.escape import markdown_text as md_text
+from supportkb.gaps.analysis import ArticleRef, Cluster, GapReport
+from supportkb.generator.escape import markdown_code as md_code
+from supportkb.generator.escape import markdown_link_destination
+from supportkb.generator.escape import markdown_text as md_text
 
 FORMATS = ("md", "html", "json", "csv")
 CASE_TYPE_TITLES = {

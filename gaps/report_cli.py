@@ -10,13 +10,13 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from generator.atomic import write_report
-from generator.errors import KBError
+from supportkb.generator.atomic import write_report
+from supportkb.generator.errors import KBError
 
 if TYPE_CHECKING:
-    from gaps.spikes import ReleaseDate
-    from gaps.volume import TicketAnalysis
-    from generator.project import Project
+    from supportkb.gaps.spikes import ReleaseDate
+    from supportkb.gaps.volume import TicketAnalysis
+    from supportkb.generator.project import Project
 
 _day = click.DateTime(formats=["%Y-%m-%d"])
 
@@ -65,14 +65,14 @@ def _emit(text: str, output: Path | None) -> None:
 
 
 def _project(kb_dir: Path | None, config_file: Path | None) -> Project:
-    from generator.project import find_project
+    from supportkb.generator.project import find_project
 
     return find_project(kb=kb_dir, config_file=config_file)
 
 
 def _analyse(project: Project, tickets_path: Path, date_column: str | None) -> TicketAnalysis:
-    from gaps.tickets import ReadOptions
-    from gaps.volume import analyse_tickets
+    from supportkb.gaps.tickets import ReadOptions
+    from supportkb.gaps.volume import analyse_tickets
 
     analysis = analyse_tickets(tickets_path, project.articles_dir, read_options=ReadOptions(date_column=date_column), on_stage=_note)
     report, volume = analysis.report, analysis.volume
@@ -84,12 +84,12 @@ def _analyse(project: Project, tickets_path: Path, date_column: str | None) -> T
 
 
 def _releases(notes_file: Path | None, use_tags: bool, repo: Path) -> tuple[ReleaseDate, ...]:
-    from gaps.spikes import releases_from_notes, releases_from_tags
+    from supportkb.gaps.spikes import releases_from_notes, releases_from_tags
 
     if notes_file is not None and use_tags:
         raise click.UsageError("choose one source of release dates: --release NOTES.md or --tags")
     if notes_file is not None:
-        from gaps.release_notes import read_release_notes
+        from supportkb.gaps.release_notes import read_release_notes
 
         releases = read_release_notes(notes_file)
         dated = releases_from_notes(releases)
@@ -103,9 +103,9 @@ def _releases(notes_file: Path | None, use_tags: bool, repo: Path) -> tuple[Rele
 
 def _usage(events_db: Path | None, pageview_files: tuple[Path, ...], articles: Any, volume: Any, *,
            since: dt.date | None = None, until: dt.date | None = None, top: int = 20) -> Any:
-    from gaps.pageviews import merge_pageviews, read_pageviews
-    from gaps.usage import summarise_usage
-    from search.events import read_events
+    from supportkb.gaps.pageviews import merge_pageviews, read_pageviews
+    from supportkb.gaps.usage import summarise_usage
+    from supportkb.search.events import read_events
 
     if events_db is None and not pageview_files:
         return None
@@ -145,8 +145,8 @@ def usage_command(output: Path | None, kb_dir: Path | None, config_file: Path | 
       kb report usage --pageviews ga4-pages.csv --tickets export.csv
       kb report usage --events events.db --questions-csv searches.csv && kb gaps searches.csv
     """
-    from gaps.usage import failed_searches_csv
-    from generator.articles import load_articles
+    from supportkb.gaps.usage import failed_searches_csv
+    from supportkb.generator.articles import load_articles
 
     if events_db is None and not pageview_files:
         raise click.UsageError("pass --events (the API's event database) and/or --pageviews (an analytics export)")
@@ -172,7 +172,7 @@ def _usage_json(usage: Any) -> str:
 
 
 def _usage_markdown(usage: Any) -> str:
-    from gaps.report import md_code, md_text as cell  # Queries come from the unauthenticated /events.
+    from supportkb.gaps.report import md_code, md_text as cell  # Queries come from the unauthenticated /events.
 
     first, last = usage.period
     lines = ["# Help-center usage", "", f"{usage.events:,} events from {first or '–'} to {last or '–'}; {usage.searches:,} searches.", "",
@@ -201,9 +201,9 @@ def impact_command(output: Path | None, kb_dir: Path | None, config_file: Path |
     \b
       kb report impact --tickets export.csv --format html -o impact.html
     """
-    from gaps.impact import article_changes, measure_impact
-    from gaps.monthly import render_impact
-    from generator.articles import load_articles
+    from supportkb.gaps.impact import article_changes, measure_impact
+    from supportkb.gaps.monthly import render_impact
+    from supportkb.generator.articles import load_articles
 
     project = _project(kb_dir, config_file)
     changes = article_changes(project.articles_dir)
@@ -230,9 +230,9 @@ def spikes_command(output: Path | None, kb_dir: Path | None, config_file: Path |
       kb report spikes --tickets export.csv --release CHANGELOG.md
       kb report spikes --tickets export.csv --tags --repo ../product
     """
-    from gaps.report import md_code, md_text
-    from gaps.spikes import find_spikes
-    from generator.articles import load_articles
+    from supportkb.gaps.report import md_code, md_text
+    from supportkb.gaps.spikes import find_spikes
+    from supportkb.generator.articles import load_articles
 
     releases = _releases(notes_file, use_tags, repo)
     if not releases:
@@ -276,10 +276,10 @@ def monthly_command(output: Path | None, kb_dir: Path | None, config_file: Path 
     """
     import re
 
-    from gaps.impact import article_changes, measure_impact
-    from gaps.monthly import build_monthly, render_monthly
-    from gaps.spikes import find_spikes
-    from generator.articles import load_articles
+    from supportkb.gaps.impact import article_changes, measure_impact
+    from supportkb.gaps.monthly import build_monthly, render_monthly
+    from supportkb.gaps.spikes import find_spikes
+    from supportkb.generator.articles import load_articles
 
     if month is not None and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
         raise click.BadParameter("write the month as YYYY-MM, e.g. 2025-11", param_hint="--month")
@@ -309,7 +309,7 @@ def export_command(output: Path | None, kb_dir: Path | None, config_file: Path |
     \b
       kb report export --tickets export.csv --to jira -o gaps-jira.csv
     """
-    from gaps.export_csv import export_clusters, exported_clusters
+    from supportkb.gaps.export_csv import export_clusters, exported_clusters
 
     project = _project(kb_dir, config_file)
     analysis = _analyse(project, tickets_path, date_column)

@@ -16,11 +16,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from gaps.volume import ClusterSeries, TicketVolume
+from supportkb.gaps.volume import ClusterSeries, TicketVolume
 
 if TYPE_CHECKING:
-    from gaps.release_notes import Release
-    from generator.articles import Article
+    from supportkb.gaps.release_notes import Release
+    from supportkb.generator.articles import Article
 
 ALPHA = 0.01
 MIN_RATIO = 2.0
@@ -97,8 +97,8 @@ def releases_from_notes(releases: Sequence[Release]) -> tuple[ReleaseDate, ...]:
 
 def releases_from_tags(repo: Path) -> tuple[ReleaseDate, ...]:
     """Tags of a git repository and their dates, oldest first, each with its commits as notes."""
-    from gaps.release_notes import read_git_range
-    from generator.errors import KBError
+    from supportkb.gaps.release_notes import read_git_range
+    from supportkb.generator.errors import KBError
 
     try:
         done = subprocess.run(
@@ -171,7 +171,7 @@ def _spike(series: ClusterSeries, base_start: dt.date, day: dt.date, after_end: 
 def _stale(release: ReleaseDate, articles: Sequence[Article], site_url: str) -> tuple[tuple[str, str, float], ...]:
     if release.release is None or not release.release.entries or not articles:
         return ()
-    from gaps.staleness import check_staleness
+    from supportkb.gaps.staleness import check_staleness
 
     report = check_staleness(tuple(articles), release.release, site_url=site_url)
     return tuple((str(item.path), item.title, round(item.score, 2)) for item in report.above_threshold)

@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING
 
 import click
 
-from generator.atomic import write_report
+from supportkb.generator.atomic import write_report
 
 if TYPE_CHECKING:
-    from generator.articles import LoadResult
+    from supportkb.generator.articles import LoadResult
 
 _FORMATS = ("md", "json", "html", "github")
 
@@ -65,8 +65,8 @@ def stale_command(
       kb stale --release notes.md --mark
       kb stale --overdue
     """
-    from generator.articles import load_articles
-    from generator.project import find_project
+    from supportkb.generator.articles import load_articles
+    from supportkb.generator.project import find_project
 
     day = today.date() if today else dt.date.today()
     if overdue and (notes_file or git_range or mark):
@@ -88,16 +88,16 @@ def stale_command(
         return file_path.relative_to(base).as_posix() if _is_below(file_path, base) else path.as_posix()
 
     if overdue:
-        from gaps.overdue import find_overdue, with_last_changes
-        from gaps.stale_report import render_overdue
+        from supportkb.gaps.overdue import find_overdue, with_last_changes
+        from supportkb.gaps.stale_report import render_overdue
 
         items = with_last_changes(find_overdue(loaded.articles, today=day), project.articles_dir)
         _emit(render_overdue(items[:limit] if limit else items, output_format, today=day, shown=shown), output)
         return
 
-    from gaps.release_notes import pick_release, read_git_range, read_release_notes
-    from gaps.stale_report import render_stale
-    from gaps.staleness import DEFAULT_THRESHOLD, MIN_LISTED, check_staleness
+    from supportkb.gaps.release_notes import pick_release, read_git_range, read_release_notes
+    from supportkb.gaps.stale_report import render_stale
+    from supportkb.gaps.staleness import DEFAULT_THRESHOLD, MIN_LISTED, check_staleness
 
     if git_range:
         release = read_git_range(repo, git_range)
@@ -127,7 +127,7 @@ def stale_command(
     if mark and not to_mark:
         click.echo("No article to mark.", err=True)
     if mark and to_mark:
-        from gaps.stale_mark import mark_stale
+        from supportkb.gaps.stale_mark import mark_stale
 
         result = mark_stale(
             project.articles_dir,

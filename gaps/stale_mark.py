@@ -21,10 +21,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from generator.articles import is_markdown_name
-from generator.errors import KBError
-from generator.frontmatter import FrontMatterProblem, split_front_matter
-from generator.sitedir import is_process_running
+from supportkb.generator.articles import is_markdown_name
+from supportkb.generator.errors import KBError
+from supportkb.generator.frontmatter import FrontMatterProblem, split_front_matter
+from supportkb.generator.sitedir import is_process_running
 
 STALE_KEY = "stale_since"
 MARKED_KEY = "stale_marked"

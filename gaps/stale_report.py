@@ -8,11 +8,11 @@ import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from generator.escape import github_annotation_data, github_annotation_property, markdown_code, markdown_text
+from supportkb.generator.escape import github_annotation_data, github_annotation_property, markdown_code, markdown_text
 
 if TYPE_CHECKING:
-    from gaps.overdue import OverdueArticle
-    from gaps.staleness import StaleArticle, StalenessReport
+    from supportkb.gaps.overdue import OverdueArticle
+    from supportkb.gaps.staleness import StaleArticle, StalenessReport
 
 FORMATS = ("md", "json", "html", "github")
 

@@ -46,13 +46,13 @@ from urllib.parse import unquote, urlsplit
 import numpy as np
 from scipy import sparse
 
-from generator.errors import KBError
-from gaps.release_notes import EntryKind, NoteEntry, Release
+from supportkb.generator.errors import KBError
+from supportkb.gaps.release_notes import EntryKind, NoteEntry, Release
 
 if TYPE_CHECKING:
     from pathlib import PurePosixPath
 
-    from generator.articles import Article
+    from supportkb.generator.articles import Article
 
 MAX_ENTRIES = 5000
 """More entries than this is not one release (a whole history?): refused with a hint."""
@@ -1199,7 +1199,7 @@ def is_history(article: Article) -> bool:
     """Whether an article records the past, so a release cannot make it stale: a dated post
     (front matter `date:` plus an author, `layout: post` or a blog/news folder) or a changelog
     (most of its headings are versions)."""
-    from gaps.release_notes import release_title
+    from supportkb.gaps.release_notes import release_title
 
     meta = article.meta
     if meta.get("date") and (

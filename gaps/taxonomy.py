@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
-    from gaps.tickets import Ticket
-    from generator.articles import Article
-    from generator.categories import Category
+    from supportkb.gaps.tickets import Ticket
+    from supportkb.generator.articles import Article
+    from supportkb.generator.categories import Category
 
 CASE_TYPES = ("bug", "how-to", "feature-gap", "billing", "other")
 SEVERITIES = ("critical", "high", "normal", "low", "unknown")

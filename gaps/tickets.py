@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from gaps.formats import (
+from supportkb.gaps.formats import (
     FORMAT_NAMES,
     GENERIC_CSV,
     GENERIC_JSONL,
@@ -24,8 +24,8 @@ from gaps.formats import (
     format_named,
     normalise_column,
 )
-from generator.errors import KBError
-from generator.json_input import JSONNestingError, parse_json
+from supportkb.generator.errors import KBError
+from supportkb.generator.json_input import JSONNestingError, parse_json
 
 MAX_FIELD_CHARS = 200_000
 """Longer fields are cut here before cleaning; a ticket's question is in its first pages."""

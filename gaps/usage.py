@@ -10,12 +10,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from gaps.pageviews import PageViews, article_for_path
+from supportkb.gaps.pageviews import PageViews, article_for_path
 
 if TYPE_CHECKING:
-    from gaps.volume import TicketVolume
-    from generator.articles import Article
-    from search.events import StoredEvent
+    from supportkb.gaps.volume import TicketVolume
+    from supportkb.generator.articles import Article
+    from supportkb.search.events import StoredEvent
 
 MIN_VOTES = 5
 LOW_HELPFUL_RATIO = 0.5
@@ -195,6 +195,6 @@ def failed_searches_csv(report: UsageReport) -> str:
 
 
 def _safe(text: str) -> str:
-    from gaps.report import safe_cell
+    from supportkb.gaps.report import safe_cell
 
     return safe_cell(text)

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from gaps.analysis import Cluster, GapReport
+    from supportkb.gaps.analysis import Cluster, GapReport
 
 
 @dataclass(frozen=True)
@@ -104,8 +104,8 @@ def analyse_tickets(
     on_stage: Callable[[str], None] | None = None,
 ) -> TicketAnalysis:
     """Run the gap analysis on an export and date every clustered ticket."""
-    from gaps.analysis import analyse_export
-    from gaps.tickets import ReadOptions, read_tickets
+    from supportkb.gaps.analysis import analyse_export
+    from supportkb.gaps.tickets import ReadOptions, read_tickets
 
     report = analyse_export(tickets_path, kb_dir, read_options, on_stage=on_stage)
     # The report keeps ticket ids, not dates; reading the export again is cheap next to clustering.

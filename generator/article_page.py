@@ -11,7 +11,7 @@ import html
 import re
 from typing import Any
 
-from generator.articles import Article
+from supportkb.generator.articles import Article
 
 _H1 = re.compile(r"<h1\b[^>]*>.*?</h1>", re.DOTALL | re.IGNORECASE)
 

@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
-from generator.errors import Diagnostic
-from generator.frontmatter import FrontMatterProblem, split_front_matter
-from generator.markdown_scan import Heading, Link, scan_markdown
+from supportkb.generator.errors import Diagnostic
+from supportkb.generator.frontmatter import FrontMatterProblem, split_front_matter
+from supportkb.generator.markdown_scan import Heading, Link, scan_markdown
 
 Audience = Literal["public", "internal"]
 
@@ -266,7 +266,7 @@ def load_articles(root: Path | str, *, display_root: Path | None = None) -> Load
     """
     root = Path(root)
     if not root.is_dir():
-        from generator.errors import KBError
+        from supportkb.generator.errors import KBError
 
         raise KBError(
             f"articles folder not found: {root}",

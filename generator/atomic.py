@@ -33,7 +33,7 @@ def write_text_atomic(path: Path, text: str) -> None:
 
 def write_report(path: Path, text: str) -> None:
     """Write a report atomically; a failure is a KBError naming the file."""
-    from generator.errors import KBError
+    from supportkb.generator.errors import KBError
 
     try:
         write_text_atomic(path, text)

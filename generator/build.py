@@ -7,8 +7,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.articles import Article
-from generator.errors import BuildFailed, ConfigError
+from supportkb.generator.articles import Article
+from supportkb.generator.errors import BuildFailed, ConfigError
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from generator.errors import ConfigError
+from supportkb.generator.errors import ConfigError
 
 
 @dataclass(frozen=True)

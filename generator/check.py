@@ -7,13 +7,13 @@ import json
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from generator.articles import load_articles
-from generator.categories import load_categories
-from generator.errors import Diagnostic
-from generator.escape import github_annotation_data, github_annotation_property
-from generator.lint import DISABLED, LintConfig, lint_kb, read_lint_config, supportkb_plugin_options
-from generator.project import Project, read_mkdocs_config
-from generator.validate import validate_kb
+from supportkb.generator.articles import load_articles
+from supportkb.generator.categories import load_categories
+from supportkb.generator.errors import Diagnostic
+from supportkb.generator.escape import github_annotation_data, github_annotation_property
+from supportkb.generator.lint import DISABLED, LintConfig, lint_kb, read_lint_config, supportkb_plugin_options
+from supportkb.generator.project import Project, read_mkdocs_config
+from supportkb.generator.validate import validate_kb
 
 ReportFormat = Literal["text", "json", "github"]
 FORMATS: tuple[str, ...] = ("text", "json", "github")
@@ -76,7 +76,7 @@ def check_project(
     categories = load_categories(project.categories_file)
     findings = validate_kb(loaded, categories, stable_links=_writes_stable_links(project)) + lint_kb(loaded, categories, rules, today=today)
     if external:
-        from generator.linkcheck import LinkCheckSettings, check_urls, external_urls, link_findings
+        from supportkb.generator.linkcheck import LinkCheckSettings, check_urls, external_urls, link_findings
 
         settings = LinkCheckSettings(
             timeout=rules.external_timeout,

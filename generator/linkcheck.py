@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from generator.articles import LoadResult
-from generator.atomic import write_text_atomic
-from generator.errors import Diagnostic
+from supportkb.generator.articles import LoadResult
+from supportkb.generator.atomic import write_text_atomic
+from supportkb.generator.errors import Diagnostic
 
 CACHE_FILE_NAME = "external-links.json"
 _CACHE_VERSION = 1

@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from generator.articles import Article, LoadResult, parse_interval_days, url_for_path
-from generator.categories import Category
-from generator.errors import ConfigError, Diagnostic, Severity
+from supportkb.generator.articles import Article, LoadResult, parse_interval_days, url_for_path
+from supportkb.generator.categories import Category
+from supportkb.generator.errors import ConfigError, Diagnostic, Severity
 
 RULES: dict[str, str] = {
     "image-alt": "an image has no alt text",

@@ -11,11 +11,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.articles import Audience, load_articles
-from generator.categories import load_categories
-from generator.errors import KBError
-from generator.frontmatter import yaml_quote
-from generator.project import Project, display_path
+from supportkb.generator.articles import Audience, load_articles
+from supportkb.generator.categories import load_categories
+from supportkb.generator.errors import KBError
+from supportkb.generator.frontmatter import yaml_quote
+from supportkb.generator.project import Project, display_path
 
 DEFAULT_REVIEW_EVERY = "180d"
 FIRST_ID = 1000

@@ -13,10 +13,10 @@ from pathlib import Path
 import yaml
 from mkdocs.utils import get_relative_url
 
-from generator.articles import Article
-from generator.categories import Category
-from generator.errors import ConfigError
-from generator.escape import markdown_text
+from supportkb.generator.articles import Article
+from supportkb.generator.categories import Category
+from supportkb.generator.errors import ConfigError
+from supportkb.generator.escape import markdown_text
 
 FEATURED_FILE = "featured.yml"
 """Optional list of article ids in kb/, shown first among the home page's popular articles."""

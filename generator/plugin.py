@@ -14,12 +14,12 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
-from generator.article_page import with_article_header
-from generator.articles import Article, LoadResult, is_unrendered_markdown_name, load_articles
-from generator.categories import Category, load_categories
-from generator.config import SupportKBConfig
-from generator.errors import KBError
-from generator.pages import (
+from supportkb.generator.article_page import with_article_header
+from supportkb.generator.articles import Article, LoadResult, is_unrendered_markdown_name, load_articles
+from supportkb.generator.categories import Category, load_categories
+from supportkb.generator.config import SupportKBConfig
+from supportkb.generator.errors import KBError
+from supportkb.generator.pages import (
     ArticleLink,
     HomeView,
     article_link,
@@ -29,13 +29,13 @@ from generator.pages import (
     home_view,
     load_featured_ids,
 )
-from generator.redirects import Redirect, plan_redirects, stable_url, write_redirects
-from generator.related import find_related
-from generator.seo import ROBOTS_FILE, absolute_url, open_graph, robots_txt
-from generator.site_search import add_aliases_to_material_index, build_pagefind_index, pagefind_executable
-from generator.sitedir import SiteSwap, SiteSwapError
-from generator.validate import validate_kb
-from generator.views import ArticleView, Breadcrumb, SiteView
+from supportkb.generator.redirects import Redirect, plan_redirects, stable_url, write_redirects
+from supportkb.generator.related import find_related
+from supportkb.generator.seo import ROBOTS_FILE, absolute_url, open_graph, robots_txt
+from supportkb.generator.site_search import add_aliases_to_material_index, build_pagefind_index, pagefind_executable
+from supportkb.generator.sitedir import SiteSwap, SiteSwapError
+from supportkb.generator.validate import validate_kb
+from supportkb.generator.views import ArticleView, Breadcrumb, SiteView
 
 if TYPE_CHECKING:
     from jinja2 import Environment

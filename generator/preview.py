@@ -7,7 +7,7 @@ import logging
 import socket
 from pathlib import Path
 
-from generator.errors import KBError
+from supportkb.generator.errors import KBError
 
 
 def serve_preview(config_file: Path, *, dev_addr: str = "127.0.0.1:8000", full_rebuilds: bool = False) -> None:
@@ -61,7 +61,7 @@ def check_port_free(host: str, port: int) -> None:
 
 def _content_files(config_file: Path) -> list[Path]:
     """Files outside docs_dir that change the site: categories.yml and synonyms.yml."""
-    from generator.project import project_from_config
+    from supportkb.generator.project import project_from_config
 
     project = project_from_config(config_file.resolve())
     return [project.categories_file, project.synonyms_file]

@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from generator.errors import ConfigError
+from supportkb.generator.errors import ConfigError
 
 CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml")
 

@@ -16,8 +16,8 @@ from urllib.parse import quote, urljoin
 
 from mkdocs.utils import get_relative_url
 
-from generator.articles import Article, url_for_path
-from generator.errors import Diagnostic
+from supportkb.generator.articles import Article, url_for_path
+from supportkb.generator.errors import Diagnostic
 
 STABLE_PREFIX = "a"
 """Folder of the id links: /a/<id>/."""

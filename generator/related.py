@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import islice
 
-from generator.articles import Article
+from supportkb.generator.articles import Article
 
 SIGNATURE_TERMS = 32
 """Terms kept per article; more finds weaker neighbours at a higher cost."""

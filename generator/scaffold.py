@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from generator import __version__
-from generator.errors import KBError
+from supportkb.generator import __version__
+from supportkb.generator.errors import KBError
 
 TEMPLATES = Path(__file__).parent / "templates" / "init"
 CIChoice = Literal["github", "gitlab", "both", "none"]
@@ -92,7 +92,7 @@ def init_project(
     today: dt.date | None = None,
 ) -> InitResult:
     """Write a new help center into root; refuses a non-empty folder unless force (which never overwrites)."""
-    from generator.new_article import git_owner
+    from supportkb.generator.new_article import git_owner
 
     if root.exists() and not root.is_dir():
         raise KBError(f"{root} is a file, not a folder", hint="pass a new or empty folder")

@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.errors import KBError
+from supportkb.generator.errors import KBError
 
 MATERIAL_INDEX = Path("search") / "search_index.json"
 PAGEFIND_DIR = "pagefind"

@@ -8,8 +8,8 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
-from generator.articles import Article, LoadResult
-from generator.categories import Category
+from supportkb.generator.articles import Article, LoadResult
+from supportkb.generator.categories import Category
 
 ReviewStatus = Literal["overdue", "due-soon", "current", "unscheduled"]
 REVIEW_STATUSES: tuple[ReviewStatus, ...] = ("overdue", "due-soon", "current", "unscheduled")

@@ -8,10 +8,10 @@ from collections import defaultdict
 from pathlib import PurePosixPath
 from urllib.parse import unquote
 
-from generator.articles import KNOWN_KEYS, Article, LoadResult
-from generator.categories import Category
-from generator.errors import Diagnostic, Severity
-from generator.redirects import plan_redirects, source_path, stable_url
+from supportkb.generator.articles import KNOWN_KEYS, Article, LoadResult
+from supportkb.generator.categories import Category
+from supportkb.generator.errors import Diagnostic, Severity
+from supportkb.generator.redirects import plan_redirects, source_path, stable_url
 
 _EXTERNAL_PREFIXES = ("http://", "https://", "mailto:", "tel:", "ftp://", "//", "data:")
 

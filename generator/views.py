@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from generator.pages import ArticleLink
+from supportkb.generator.pages import ArticleLink
 
 
 @dataclass(frozen=True)

@@ -22,13 +22,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from generator.errors import KBError
-from search.events import MAX_BODY_BYTES as MAX_EVENTS_BODY
-from search.events import EventError, EventStore, EventStoreError, parse_events
+from supportkb.generator.errors import KBError
+from supportkb.search.events import MAX_BODY_BYTES as MAX_EVENTS_BODY
+from supportkb.search.events import EventError, EventStore, EventStoreError, parse_events
 
 if TYPE_CHECKING:
-    from generator.project import Project
-    from search.engine import SearchIndex
+    from supportkb.generator.project import Project
+    from supportkb.search.engine import SearchIndex
 
 log = logging.getLogger("supportkb.api")
 
@@ -81,7 +81,7 @@ class LiveIndex:
     def for_project(
         cls, project: Project, *, index_dir: Path | None = None, refresh_every: float = 2.0
     ) -> LiveIndex:
-        from search.engine import SearchIndex, build_project_index, project_fingerprint
+        from supportkb.search.engine import SearchIndex, build_project_index, project_fingerprint
 
         seen: dict[str, str] = {}
 
@@ -156,7 +156,7 @@ def create_app(live: LiveIndex, settings: ApiSettings | None = None, *, events: 
     from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
     from starlette.routing import Route
 
-    from search.links import render, results_record
+    from supportkb.search.links import render, results_record
 
     settings = settings or ApiSettings()
     if events is None and settings.events_db is not None:

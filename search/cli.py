@@ -10,10 +10,10 @@ from typing import IO, TYPE_CHECKING, Any
 
 import click
 
-from generator.errors import KBError
+from supportkb.generator.errors import KBError
 
 if TYPE_CHECKING:
-    from generator.project import Project
+    from supportkb.generator.project import Project
 
 FORMATS = ("text", "md", "html", "url", "json")
 
@@ -40,7 +40,7 @@ def _project_options(function: Any) -> Any:
 
 
 def _find_project(kb_dir: Path | None, config_file: Path | None) -> Project:
-    from generator.project import find_project
+    from supportkb.generator.project import find_project
 
     return find_project(kb=kb_dir, config_file=config_file)
 
@@ -92,8 +92,8 @@ def search_command(
     kb search "reset password" --format md      # [Title](https://help.../a/id/#section)
     kb search --kb docs/ --batch queries.jsonl --json
     """
-    from search.engine import open_index_for_project
-    from search.links import render
+    from supportkb.search.engine import open_index_for_project
+    from supportkb.search.links import render
 
     if as_json and fmt not in (None, "json"):
         raise KBError(f"--json and --format {fmt} disagree", hint="pass only one of them")
@@ -136,7 +136,7 @@ def _run_batch(
     index: Any, lines: IO[str], *, project: Project, limit: int, include_internal: bool
 ) -> None:
     """One JSON line out per query line in, in order (the evaluation harness's contract)."""
-    from search.links import hit_record
+    from supportkb.search.links import hit_record
 
     prefix = _path_prefix(project)
     name = getattr(lines, "name", "<batch>")
@@ -187,7 +187,7 @@ def index_command(
     kb_dir: Path | None, config_file: Path | None, index_dir: Path | None, rebuild: bool
 ) -> None:
     """Build or update the search index (only changed articles are re-indexed)."""
-    from search.engine import build_project_index, index_root_for
+    from supportkb.search.engine import build_project_index, index_root_for
 
     project = _find_project(kb_dir, config_file)
     started = time.perf_counter()
@@ -246,7 +246,7 @@ def api_command(
     events_db: Path | None,
 ) -> None:
     """Serve search over HTTP: GET /search?q=, /articles/{id}, /healthz; POST /events with --events-db."""
-    from search.api import ApiSettings, serve
+    from supportkb.search.api import ApiSettings, serve
 
     project = _find_project(kb_dir, config_file)
     origins = tuple(o for value in cors_origins for o in value.split() if o)

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from generator.articles import load_articles
-from search.analysis import stem_word
-from search.indexer import (
+from supportkb.generator.articles import load_articles
+from supportkb.search.analysis import stem_word
+from supportkb.search.indexer import (
     Manifest,
     SearchIndexError,
     UpdateReport,
@@ -33,8 +33,8 @@ from search.indexer import (
     sync_index_dir,
     update_index_dir,
 )
-from search.links import canonical_url
-from search.query import (
+from supportkb.search.links import canonical_url
+from supportkb.search.query import (
     FEW_HITS,
     Hit,
     ParsedQuery,
@@ -45,13 +45,13 @@ from search.query import (
     parse_query,
     run_query,
 )
-from search.scoring import IndexArrays
-from search.spelling import Speller
-from search.synonyms import load_synonyms
+from supportkb.search.scoring import IndexArrays
+from supportkb.search.spelling import Speller
+from supportkb.search.synonyms import load_synonyms
 
 if TYPE_CHECKING:
-    from generator.articles import Article
-    from generator.project import Project
+    from supportkb.generator.articles import Article
+    from supportkb.generator.project import Project
 
 __all__ = [
     "ArticleRecord",

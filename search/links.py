@@ -8,8 +8,8 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote
 
-from generator.escape import markdown_link_destination, markdown_link_text
-from search.query import MARK_CLOSE, MARK_OPEN, Hit, SearchResults
+from supportkb.generator.escape import markdown_link_destination, markdown_link_text
+from supportkb.search.query import MARK_CLOSE, MARK_OPEN, Hit, SearchResults
 
 FORMATS = ("text", "md", "html", "url", "json")
 

@@ -14,8 +14,8 @@ from typing import Any
 
 import numpy as np
 
-from search.analysis import STOP_WORDS, stem_word, words
-from search.scoring import (
+from supportkb.search.analysis import STOP_WORDS, stem_word, words
+from supportkb.search.scoring import (
     FieldWeight,
     IndexArrays,
     WeightedTerm,

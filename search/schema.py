@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING, Any
 
 from whoosh.fields import ID, STORED, TEXT, Schema
 
-from search.analysis import make_analyzer, make_spelling_analyzer
+from supportkb.search.analysis import make_analyzer, make_spelling_analyzer
 
 if TYPE_CHECKING:
-    from generator.articles import Article
+    from supportkb.generator.articles import Article
 
 SCHEMA_VERSION = 6
 """Bump when documents or analysis change: every cached index is then rebuilt."""

@@ -5,14 +5,14 @@ from __future__ import annotations
 import importlib
 from pathlib import Path
 
-from generator.errors import KBError
-from generator.importers.model import SourceExport
+from supportkb.generator.errors import KBError
+from supportkb.generator.importers.model import SourceExport
 
 VENDORS: dict[str, str] = {
-    "zendesk": "generator.importers.zendesk_guide",
-    "intercom": "generator.importers.intercom",
-    "freshdesk": "generator.importers.freshdesk",
-    "confluence": "generator.importers.confluence",
+    "zendesk": "supportkb.generator.importers.zendesk_guide",
+    "intercom": "supportkb.generator.importers.intercom",
+    "freshdesk": "supportkb.generator.importers.freshdesk",
+    "confluence": "supportkb.generator.importers.confluence",
 }
 """`kb import` source name -> the module whose read_export reads that vendor's export."""
 

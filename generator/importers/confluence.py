@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator.importers.exportfiles import ExportError, export_files, text_of
-from generator.importers.model import SourceArticle, SourceCategory, SourceExport
+from supportkb.generator.importers.exportfiles import ExportError, export_files, text_of
+from supportkb.generator.importers.model import SourceArticle, SourceCategory, SourceExport
 
 if TYPE_CHECKING:
     from bs4 import BeautifulSoup

@@ -12,8 +12,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from generator.articles import Audience
-from generator.importers.exportfiles import (
+from supportkb.generator.articles import Audience
+from supportkb.generator.importers.exportfiles import (
     ExportError,
     clean_text,
     int_of,
@@ -23,14 +23,14 @@ from generator.importers.exportfiles import (
     records,
     text_of,
 )
-from generator.importers.model import (
+from supportkb.generator.importers.model import (
     SourceArticle,
     SourceCategory,
     SourceExport,
     new_record_identity,
     parse_timestamp,
 )
-from generator.new_article import slug_for_title
+from supportkb.generator.new_article import slug_for_title
 
 _ARTICLE_URL = re.compile(r"/solutions/articles/(\d+)")
 _VISIBILITY = {

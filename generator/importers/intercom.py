@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from generator.importers.exportfiles import (
+from supportkb.generator.importers.exportfiles import (
     ExportError,
     clean_text,
     int_of,
@@ -18,7 +18,7 @@ from generator.importers.exportfiles import (
     owner_handle,
     text_of,
 )
-from generator.importers.model import (
+from supportkb.generator.importers.model import (
     SourceArticle,
     SourceCategory,
     SourceExport,

@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from generator.articles import Audience
-from generator.importers.exportfiles import text_of
+from supportkb.generator.articles import Audience
+from supportkb.generator.importers.exportfiles import text_of
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from generator.importers.write import ImportReport
+from supportkb.generator.importers.write import ImportReport
 
 
 def format_import_report(report: ImportReport) -> str:

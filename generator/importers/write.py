@@ -30,12 +30,12 @@ from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
-from generator.articles import load_articles
-from generator.atomic import write_text_atomic
-from generator.categories import Category, load_categories
-from generator.errors import KBError
-from generator.frontmatter import yaml_quote
-from generator.importers.convert import (
+from supportkb.generator.articles import load_articles
+from supportkb.generator.atomic import write_text_atomic
+from supportkb.generator.categories import Category, load_categories
+from supportkb.generator.errors import KBError
+from supportkb.generator.frontmatter import yaml_quote
+from supportkb.generator.importers.convert import (
     UnconvertibleHTML,
     check_nesting,
     escape_markdown_text,
@@ -43,18 +43,18 @@ from generator.importers.convert import (
     heading_anchor_map,
     html_to_markdown,
 )
-from generator.importers.exportfiles import export_files, open_export_file
-from generator.importers.model import SourceArticle, SourceExport, is_site_path, url_path
-from generator.importers.tempfiles import (
+from supportkb.generator.importers.exportfiles import export_files, open_export_file
+from supportkb.generator.importers.model import SourceArticle, SourceExport, is_site_path, url_path
+from supportkb.generator.importers.tempfiles import (
     copy_atomic,
     remove_stale_temp_files,
     rename_staged,
     same_content,
     stage_texts,
 )
-from generator.json_input import parse_json
-from generator.new_article import slug_for_title
-from generator.project import Project, display_path
+from supportkb.generator.json_input import parse_json
+from supportkb.generator.new_article import slug_for_title
+from supportkb.generator.project import Project, display_path
 
 STATE_FILE_NAME = "import-state.json"
 _STATE_VERSION = 1

@@ -12,8 +12,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from generator.articles import Audience
-from generator.importers.exportfiles import (
+from supportkb.generator.articles import Audience
+from supportkb.generator.importers.exportfiles import (
     ExportError,
     clean_text,
     int_of,
@@ -21,7 +21,7 @@ from generator.importers.exportfiles import (
     owner_handle,
     text_of,
 )
-from generator.importers.model import (
+from supportkb.generator.importers.model import (
     SourceArticle,
     SourceCategory,
     SourceExport,

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator.cli import main
+from supportkb.cli import main
 from tests.conftest import REPO_ROOT, SAMPLE_KB
 
 EXAMPLES = REPO_ROOT / "examples" / "tickets"

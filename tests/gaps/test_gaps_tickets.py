@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from gaps.cleaning import clean_ticket
-from gaps.tickets import ReadOptions, TicketImportError, parse_datetime, read_tickets
+from supportkb.gaps.cleaning import clean_ticket
+from supportkb.gaps.tickets import ReadOptions, TicketImportError, parse_datetime, read_tickets
 
 FIXTURES = Path(__file__).parent / "fixtures"
 UTC = dt.timezone.utc

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from gaps.release_notes import parse_release_notes
-from gaps.staleness import check_staleness
-from generator.articles import load_articles
+from supportkb.gaps.release_notes import parse_release_notes
+from supportkb.gaps.staleness import check_staleness
+from supportkb.generator.articles import load_articles
 from tests.conftest import write_article
 
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator.build import build_site
-from generator.cli import main
-from generator.errors import BuildFailed
+from supportkb.generator.build import build_site
+from supportkb.cli import main
+from supportkb.generator.errors import BuildFailed
 from tests.generator.kbproject import make_project
 
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from generator.articles import load_articles
-from generator.categories import load_categories
-from generator.cli import main
+from supportkb.generator.articles import load_articles
+from supportkb.generator.categories import load_categories
+from supportkb.cli import main
 from tests.conftest import REPO_ROOT
 
 

@@ -10,9 +10,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from generator.project import find_project
-from search.api import LiveIndex, create_app
-from search.events import EventStore, EventStoreError, parse_events, read_events
+from supportkb.generator.project import find_project
+from supportkb.search.api import LiveIndex, create_app
+from supportkb.search.events import EventStore, EventStoreError, parse_events, read_events
 from tests.search.conftest import make_help_center
 from tests.search.test_search_api import serve_in_thread
 

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from generator.cli import main
-from search.events import EventStore, parse_events
+from supportkb.cli import main
+from supportkb.search.events import EventStore, parse_events
 from tests.conftest import REPO_ROOT, SAMPLE_KB
 from tests.loop.conftest import git
 

@@ -8,13 +8,13 @@ import io
 import json
 from pathlib import Path
 
-from gaps.export_csv import JIRA_COLUMNS, export_clusters, exported_clusters
-from gaps.report import safe_cell
-from gaps.pageviews import read_pageviews
-from gaps.tickets import read_tickets
-from gaps.usage import failed_searches_csv, summarise_usage
-from generator.articles import load_articles
-from search.events import EventStore, parse_events, read_events
+from supportkb.gaps.export_csv import JIRA_COLUMNS, export_clusters, exported_clusters
+from supportkb.gaps.report import safe_cell
+from supportkb.gaps.pageviews import read_pageviews
+from supportkb.gaps.tickets import read_tickets
+from supportkb.gaps.usage import failed_searches_csv, summarise_usage
+from supportkb.generator.articles import load_articles
+from supportkb.search.events import EventStore, parse_events, read_events
 
 GA4 = """\
 # ----------------------------------------

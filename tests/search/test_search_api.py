@@ -14,8 +14,8 @@ from typing import Any
 import httpx
 import pytest
 
-from generator.project import find_project
-from search.api import ApiSettings, LiveIndex, create_app, make_server
+from supportkb.generator.project import find_project
+from supportkb.search.api import ApiSettings, LiveIndex, create_app, make_server
 from tests.conftest import write_article
 from tests.search.conftest import SITE_URL, make_help_center
 
@@ -269,7 +269,7 @@ def test_refresh_swaps_only_when_something_changed(tmp_path: Path) -> None:
     assert live.current.search("quokka")[0].article_id == "555"
     assert live.refresh() is False
     # An index published by another command (kb build, kb index) is picked up too.
-    from search.engine import build_project_index
+    from supportkb.search.engine import build_project_index
 
     build_project_index(find_project(start=root), rebuild=True)
     assert live.refresh() is True and live.swaps == 2

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator.cli import main
+from supportkb.cli import main
 from tests.conftest import write_article
 from tests.search.conftest import SITE_URL
 

@@ -5,16 +5,16 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from generator.articles import load_articles
-from generator.project import find_project
-from search.engine import (
+from supportkb.generator.articles import load_articles
+from supportkb.generator.project import find_project
+from supportkb.search.engine import (
     SearchIndex,
     build_project_index,
     index_root_for,
     open_index_for_project,
     refresh_index,
 )
-from search.indexer import CURRENT_FILE, Manifest, current_generation, update_index_dir
+from supportkb.search.indexer import CURRENT_FILE, Manifest, current_generation, update_index_dir
 from tests.conftest import write_article
 
 
@@ -163,7 +163,7 @@ def test_failed_write_leaves_the_live_index_alone(help_center: Path) -> None:
     broken = [*load_articles(project.articles_dir).articles]
     broken.append(broken[0])  # The same path twice: refused before anything is published.
     try:
-        from search.indexer import build_index_dir
+        from supportkb.search.indexer import build_index_dir
 
         build_index_dir(root, broken)
     except Exception as exc:  # noqa: BLE001 - the test checks what is left after any failure

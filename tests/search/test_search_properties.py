@@ -13,10 +13,10 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from generator.cli import main
-from generator.project import find_project
-from search.api import ApiSettings, LiveIndex, create_app
-from search.engine import SearchIndex, build_project_index, open_index_for_project
+from supportkb.cli import main
+from supportkb.generator.project import find_project
+from supportkb.search.api import ApiSettings, LiveIndex, create_app
+from supportkb.search.engine import SearchIndex, build_project_index, open_index_for_project
 from tests.conftest import write_article
 from tests.search.conftest import make_help_center
 from tests.search.test_search_api import serve_in_thread

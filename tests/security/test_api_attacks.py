@@ -26,10 +26,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import search.events
-from generator.project import find_project
-from search.api import ApiSettings, LiveIndex, create_app
-from search.events import Event, EventError, EventStore, EventStoreError, parse_events, read_events
+import supportkb.search.events
+from supportkb.generator.project import find_project
+from supportkb.search.api import ApiSettings, LiveIndex, create_app
+from supportkb.search.events import Event, EventError, EventStore, EventStoreError, parse_events, read_events
 from tests.conftest import REPO_ROOT
 from tests.search.conftest import make_help_center
 from tests.search.test_search_api import serve_in_thread
@@ -134,7 +134,7 @@ def _free_port() -> int:
 def test_kb_api_answers_the_hostile_post_and_stops_on_sigterm(project_root: Path, tmp_path: Path) -> None:
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
-    command = [sys.executable, "-m", "generator.cli", "api", "--kb", str(project_root / "kb"),
+    command = [sys.executable, "-m", "supportkb", "api", "--kb", str(project_root / "kb"),
                "--index-dir", str(tmp_path / "index"), "--port", str(port), "--events-db", str(tmp_path / "events.db")]
     env = dict(os.environ, XDG_CACHE_HOME=str(tmp_path / "cache"))
     server = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -219,14 +219,14 @@ def test_events_are_stored_again_once_the_database_is_writable(
     # read-only state is a real read-only SQLite connection, and "fixed" is a normal one again.
     is_read_only = threading.Event()
     is_read_only.set()
-    real_connect = search.events._connect
+    real_connect = supportkb.search.events._connect
 
     def connect(target: Path | str, *, read_only: bool = False) -> sqlite3.Connection:
         if is_read_only.is_set() and not read_only:
             return real_connect(read_only_uri)
         return real_connect(target, read_only=read_only)
 
-    monkeypatch.setattr(search.events, "_connect", connect)
+    monkeypatch.setattr(supportkb.search.events, "_connect", connect)
     store = EventStore(path, batch_wait=0.001)
     try:
         with serve_in_thread(create_app(live, events=store)) as base_url, httpx.Client(base_url=base_url, timeout=WAIT) as client:

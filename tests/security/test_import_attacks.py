@@ -25,12 +25,12 @@ from click.testing import CliRunner, Result
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.articles import load_articles
-from generator.errors import KBError
-from generator.importers import read_export
-from generator.importers.write import import_export
-from generator.project import find_project
-from generator.scaffold import init_project
+from supportkb.generator.articles import load_articles
+from supportkb.generator.errors import KBError
+from supportkb.generator.importers import read_export
+from supportkb.generator.importers.write import import_export
+from supportkb.generator.project import find_project
+from supportkb.generator.scaffold import init_project
 from tests.conftest import REPO_ROOT
 
 PNG = (REPO_ROOT / "tests/workflow/exports/zendesk/article_attachments/360044445555/reset-link.png").read_bytes()
@@ -42,7 +42,7 @@ ALLOWED_SCHEMES = ("http", "https", "mailto", "tel")
 @pytest.fixture
 def kb(monkeypatch: pytest.MonkeyPatch) -> Callable[..., Result]:
     """Run `kb ARGS...` in a folder, as a writer would; a traceback fails the test."""
-    from generator.cli import main
+    from supportkb.cli import main
 
     def run(*args: str, cwd: Path) -> Result:
         monkeypatch.chdir(cwd)
@@ -337,7 +337,7 @@ def replace(source, target, *args, **kwargs):
 
 
 os.replace = replace
-from generator.cli import main
+from supportkb.cli import main
 
 main(["import", "zendesk", sys.argv[2]])
 """
@@ -364,7 +364,7 @@ def test_import_killed_at_any_write_is_consistent_and_resumable(tmp_path: Path) 
     import_export(find_project(start=clean), read_export("zendesk", export))
     expected = kb_files(clean)
 
-    from generator.check import check_project
+    from supportkb.generator.check import check_project
 
     kills = 0
     for rename in range(1, 20):

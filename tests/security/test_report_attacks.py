@@ -18,8 +18,8 @@ import pytest
 from bs4 import BeautifulSoup
 from click.testing import CliRunner
 
-from generator.cli import main
-from search.events import EventStore, parse_events
+from supportkb.cli import main
+from supportkb.search.events import EventStore, parse_events
 from tests.conftest import write_article
 from tests.loop.conftest import git, make_loop_project
 
@@ -167,7 +167,7 @@ def test_huge_single_line_ticket_file_gets_a_short_message(tmp_path: Path, kb: P
         for _ in range(50_000_000 // (len(words) + 1)):
             handle.write(words + separator)  # One line, no newline anywhere.
     assert path.stat().st_size > 49_000_000
-    done = subprocess.run([sys.executable, "-c", "from generator.cli import main; main()", "gaps", str(path), "--kb", str(kb)],
+    done = subprocess.run([sys.executable, "-c", "from supportkb.cli import main; main()", "gaps", str(path), "--kb", str(kb)],
                           capture_output=True, timeout=300, check=False)
     assert done.returncode == 1
     assert len(done.stdout) + len(done.stderr) < 10_000, len(done.stdout) + len(done.stderr)

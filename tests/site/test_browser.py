@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from generator.articles import Article
-from generator.build import build_site
+from supportkb.generator.articles import Article
+from supportkb.generator.build import build_site
 from tests.conftest import REPO_ROOT
 from tests.site.badinput import make_bad_project
 from tests.site.conftest import SampleSite, SiteServer, serve_site

@@ -10,10 +10,10 @@ import pytest
 from bs4 import BeautifulSoup
 from click.testing import CliRunner
 
-from generator.article_page import is_marked_stale
-from generator.articles import load_articles
-from generator.build import build_site
-from generator.cli import main
+from supportkb.generator.article_page import is_marked_stale
+from supportkb.generator.articles import load_articles
+from supportkb.generator.build import build_site
+from supportkb.cli import main
 from tests.conftest import write_article
 from tests.generator.kbproject import make_project
 from tests.site.conftest import serve_site

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.cli import main
-from generator.errors import KBError
-from gaps.release_notes import read_git_range
+from supportkb.cli import main
+from supportkb.generator.errors import KBError
+from supportkb.gaps.release_notes import read_git_range
 from tests.conftest import write_article
 
 

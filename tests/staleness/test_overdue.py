@@ -6,9 +6,9 @@ import datetime as dt
 import json
 from pathlib import Path, PurePosixPath
 
-from generator.articles import load_articles
-from generator.cli import main
-from gaps.overdue import OverdueArticle, find_overdue, last_git_changes
+from supportkb.generator.articles import load_articles
+from supportkb.cli import main
+from supportkb.gaps.overdue import OverdueArticle, find_overdue, last_git_changes
 from tests.conftest import write_article
 
 

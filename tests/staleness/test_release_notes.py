@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.errors import KBError
-from gaps.release_notes import (
+from supportkb.generator.errors import KBError
+from supportkb.gaps.release_notes import (
     NoteEntry,
     kind_of_section,
     parse_release_notes,

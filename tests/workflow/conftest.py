@@ -26,7 +26,7 @@ def git_identity(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
 @pytest.fixture
 def kb(monkeypatch: pytest.MonkeyPatch) -> Callable[..., Result]:
     """Run `kb ARGS...` in a folder (default: the current one), as a writer would."""
-    from generator.cli import main
+    from supportkb.cli import main
 
     def run(*args: str, cwd: Path | None = None) -> Result:
         if cwd is not None:
@@ -41,7 +41,7 @@ def kb(monkeypatch: pytest.MonkeyPatch) -> Callable[..., Result]:
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A new help center made by `kb init`, as its root folder."""
-    from generator.scaffold import init_project
+    from supportkb.generator.scaffold import init_project
 
     root = tmp_path / "help"
     init_project(root, site_name="Acme Help Center", today=dt.date.today())

@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from generator.articles import Article, load_articles
-from generator.categories import load_categories
-from generator.importers import read_export
-from generator.importers.convert import html_to_markdown
-from generator.importers.write import import_export
-from generator.project import find_project
-from generator.scaffold import init_project
+from supportkb.generator.articles import Article, load_articles
+from supportkb.generator.categories import load_categories
+from supportkb.generator.importers import read_export
+from supportkb.generator.importers.convert import html_to_markdown
+from supportkb.generator.importers.write import import_export
+from supportkb.generator.project import find_project
+from supportkb.generator.scaffold import init_project
 from tests.workflow.conftest import EXPORTS
 
 VENDORS = ("zendesk", "intercom", "freshdesk", "confluence")
@@ -150,8 +150,8 @@ def test_report_says_what_could_not_be_converted(tmp_path: Path, kb) -> None:
 
 
 def test_imported_help_center_checks_and_builds(imported: Path, tmp_path: Path) -> None:
-    from generator.build import build_site
-    from generator.check import check_project
+    from supportkb.generator.build import build_site
+    from supportkb.generator.check import check_project
 
     report = check_project(find_project(start=imported))
     assert [f.format() for f in report.findings if f.is_error] == []

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.articles import load_articles
-from generator.categories import load_categories
-from generator.project import find_project, read_mkdocs_config
+from supportkb.generator.articles import load_articles
+from supportkb.generator.categories import load_categories
+from supportkb.generator.project import find_project, read_mkdocs_config
 from tests.workflow.conftest import TODAY
 
 EXPECTED_FILES = [
@@ -51,13 +51,13 @@ def test_init_writes_a_complete_project(tmp_path: Path, kb) -> None:
 
 
 def test_synonyms_file_is_what_search_reads(project: Path) -> None:
-    from search.synonyms import load_synonyms
+    from supportkb.search.synonyms import load_synonyms
 
     assert load_synonyms(project / "kb/synonyms.yml")["log in"] == ["sign in", "login", "signin"]
 
 
 def test_ci_choice_picks_the_workflow_files(tmp_path: Path) -> None:
-    from generator.scaffold import init_project
+    from supportkb.generator.scaffold import init_project
 
     gitlab = init_project(tmp_path / "g", site_name="G", ci="gitlab", today=TODAY)
     both = init_project(tmp_path / "b", site_name="B", ci="both", today=TODAY)
@@ -117,7 +117,7 @@ def test_a_file_is_not_a_folder(tmp_path: Path, kb) -> None:
 
 @pytest.mark.parametrize(("name", "expected"), [("Tally \"Pro\" Help Center", "Tally 'Pro' Help Center"), ("a\\b: c", "a/b: c")])
 def test_site_names_with_quotes_stay_valid_yaml(tmp_path: Path, name: str, expected: str) -> None:
-    from generator.scaffold import init_project
+    from supportkb.generator.scaffold import init_project
 
     init_project(tmp_path / "x", site_name=name, today=TODAY)
     assert yaml.safe_load((tmp_path / "x/mkdocs.yml").read_text(encoding="utf-8"))["site_name"] == expected

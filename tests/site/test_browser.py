@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from supportkb.generator.articles import Article
-from supportkb.generator.build import build_site
+from supportkb.generator.core.articles import Article
+from supportkb.generator.site.build import build_site
 from tests.conftest import REPO_ROOT
 from tests.site.badinput import make_bad_project
 from tests.site.conftest import SampleSite, SiteServer, serve_site
@@ -313,7 +313,7 @@ def test_pagefind_search_finds_an_article_from_the_home_search_box(browser: Any,
         assert page.locator(".pagefind-modular-list-link").first.inner_text() == "Refunds"
         violations = serious_violations(page)
         page.keyboard.press("Enter")  # Enter moves to the first result; Enter again opens it.
-        page.wait_for_function("document.activeElement.textContent === 'Refunds'", timeout=5000)
+        page.wait_for_function("document.activeElement.textContent === 'Refunds'", polling=100, timeout=5000)
         page.keyboard.press("Enter")
         page.wait_for_url(re.compile(r"/billing/refunds/$"))
         page.keyboard.press("/")

@@ -41,7 +41,7 @@ from bench_search import (  # noqa: E402
     wait_for,
 )
 
-from supportkb.generator.articles import load_articles  # noqa: E402
+from supportkb.generator.core.articles import load_articles  # noqa: E402
 
 KB = REPO / "kb"
 RESULTS = REPO / "benchmarks" / "results" / "api_load.json"

@@ -322,7 +322,7 @@ def time_plugin_hooks(config_file: Path, site_dir: Path) -> dict[str, Any]:
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
-    from supportkb.generator.plugin import SupportKBPlugin
+    from supportkb.generator.site.plugin import SupportKBPlugin
 
     spent: dict[str, list[float]] = {}
 

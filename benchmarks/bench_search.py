@@ -32,8 +32,8 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from supportkb.generator.articles import load_articles  # noqa: E402
-from supportkb.generator.project import find_project  # noqa: E402
+from supportkb.generator.core.articles import load_articles  # noqa: E402
+from supportkb.generator.core.project import find_project  # noqa: E402
 from supportkb.search.engine import SearchIndex, build_project_index  # noqa: E402
 
 TARBALL = REPO.parent / "shared" / "data" / "corpora" / "hugo-docs.tar.gz"

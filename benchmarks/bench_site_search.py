@@ -257,7 +257,7 @@ def _is_search_file(rel: str, search: str) -> bool:
 
 
 def build(config: Path) -> float:
-    from supportkb.generator.build import build_site
+    from supportkb.generator.site.build import build_site
 
     start = time.perf_counter()
     build_site(config)

@@ -41,10 +41,10 @@ sys.path.insert(0, str(REPO))
 
 from click.testing import CliRunner  # noqa: E402
 
-from supportkb.generator.articles import load_articles  # noqa: E402
+from supportkb.generator.core.articles import load_articles  # noqa: E402
 from supportkb.cli import main as kb  # noqa: E402
-from supportkb.gaps.release_notes import pick_release, read_release_notes  # noqa: E402
-from supportkb.gaps.staleness import check_staleness  # noqa: E402
+from supportkb.gaps.staleness.notes import pick_release, read_release_notes  # noqa: E402
+from supportkb.gaps.staleness.match import check_staleness  # noqa: E402
 
 CORPUS = REPO.parent / "shared" / "data" / "corpora" / "hugo-docs.tar.gz"
 RESULTS = REPO / "benchmarks" / "results" / "staleness.json"

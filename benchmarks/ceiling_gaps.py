@@ -46,12 +46,12 @@ def case_ceilings(case) -> dict[str, tuple[float, float]]:
     import numpy as np
     from sklearn.preprocessing import normalize
 
-    from supportkb.gaps.analysis import _vectorizer
-    from supportkb.gaps.cleaning import clean_ticket
-    from supportkb.gaps.cluster import nearest_neighbours
-    from supportkb.gaps.coverage import NEIGHBOURS, CoverageModel, article_passages
-    from supportkb.gaps.tickets import ReadOptions, read_tickets
-    from supportkb.generator.articles import load_articles
+    from supportkb.gaps.analysis.find import _vectorizer
+    from supportkb.gaps.tickets.cleaning import clean_ticket
+    from supportkb.gaps.analysis.cluster import nearest_neighbours
+    from supportkb.gaps.analysis.coverage import NEIGHBOURS, CoverageModel, article_passages
+    from supportkb.gaps.tickets.reader import ReadOptions, read_tickets
+    from supportkb.generator.core.articles import load_articles
 
     labels, uncovered, covered, topics = load_truth(case.truth)
     tickets = [t for t in read_tickets(case.tickets, ReadOptions(text_columns=case.text_columns), clean=clean_ticket).tickets if t.text]

@@ -49,15 +49,15 @@ from urllib.parse import unquote
 
 import yaml
 
-from supportkb.generator.articles import load_articles
-from supportkb.generator.categories import load_categories
-from supportkb.generator.errors import Diagnostic
-from supportkb.generator.frontmatter import FrontMatterProblem, split_front_matter
+from supportkb.generator.core.articles import load_articles
+from supportkb.generator.core.categories import load_categories
+from supportkb.generator.core.errors import Diagnostic
+from supportkb.generator.core.frontmatter import FrontMatterProblem, split_front_matter
 
 # The validator's own patterns (_CODE_SPAN, _LINK, _REF_DEF, _EXTERNAL_PREFIXES), so the links
 # rewritten here are exactly the ones it checks.
-from supportkb.generator.markdown_scan import _CODE_SPAN, _LINK, _REF_DEF, scan_markdown
-from supportkb.generator.validate import _EXTERNAL_PREFIXES, validate_kb
+from supportkb.generator.core.markdown_scan import _CODE_SPAN, _LINK, _REF_DEF, scan_markdown
+from supportkb.generator.checking.validate import _EXTERNAL_PREFIXES, validate_kb
 
 HUGO_TARBALL = Path("/work/shared/data/corpora/hugo-docs.tar.gz")
 REPO_ROOT = Path(__file__).resolve().parent.parent

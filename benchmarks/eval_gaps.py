@@ -128,9 +128,9 @@ def cluster_scores(clusters: list[dict], labels: dict[str, str], topics: set[str
 
 
 def run_system(case: Case) -> tuple[dict, float]:
-    from supportkb.gaps.analysis import analyse_export
-    from supportkb.gaps.report import report_to_json
-    from supportkb.gaps.tickets import ReadOptions
+    from supportkb.gaps.analysis.find import analyse_export
+    from supportkb.gaps.analysis.render import report_to_json
+    from supportkb.gaps.tickets.reader import ReadOptions
 
     started = time.perf_counter()
     report = analyse_export(case.tickets, case.kb, ReadOptions(text_columns=case.text_columns))
@@ -139,9 +139,9 @@ def run_system(case: Case) -> tuple[dict, float]:
 
 def run_baseline(case: Case) -> set[str]:
     """Flag each ticket (cleaned the same way) whose best BM25 score is below the threshold."""
-    from supportkb.gaps.cleaning import clean_ticket
-    from supportkb.gaps.tickets import ReadOptions, read_tickets
-    from supportkb.generator.articles import load_articles
+    from supportkb.gaps.tickets.cleaning import clean_ticket
+    from supportkb.gaps.tickets.reader import ReadOptions, read_tickets
+    from supportkb.generator.core.articles import load_articles
     from supportkb.search.engine import SearchIndex
 
     index = SearchIndex.build(load_articles(case.kb).articles)

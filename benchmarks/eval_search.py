@@ -106,7 +106,7 @@ def bm25_rankings(
 ) -> list[list[str]]:
     """Plain Okapi BM25 over question + answers; the reference the MANIFEST reports."""
     sys.path.insert(0, str(REPO))
-    from supportkb.generator.articles import load_articles
+    from supportkb.generator.core.articles import load_articles
 
     def tokens(text: str) -> list[str]:
         return re.findall(r"[a-z0-9]+", text.lower())

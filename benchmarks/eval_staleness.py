@@ -40,9 +40,9 @@ sys.path.insert(0, str(REPO))
 
 from click.testing import CliRunner  # noqa: E402
 
-from supportkb.generator.articles import load_articles  # noqa: E402
+from supportkb.generator.core.articles import load_articles  # noqa: E402
 from supportkb.cli import main as kb  # noqa: E402
-from supportkb.gaps.release_notes import pick_release, read_release_notes  # noqa: E402
+from supportkb.gaps.staleness.notes import pick_release, read_release_notes  # noqa: E402
 
 DEFAULT_DATA = REPO.parent / "shared" / "data" / "staleness"
 PRODUCTS = ("mkdocs-material", "fastapi")

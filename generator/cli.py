@@ -8,9 +8,9 @@ from pathlib import Path
 
 import click
 
-from supportkb.generator.check import check_project, format_report
+from supportkb.generator.checking.check import check_project, format_report
 from supportkb.generator.cli_options import config_option, kb_option
-from supportkb.generator.project import find_project
+from supportkb.generator.core.project import find_project
 
 
 @click.command()
@@ -41,7 +41,7 @@ def check(kb_dir: Path | None, config_file: Path | None, strict: bool, output_fo
 @click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True, metavar="IP:PORT")
 def serve(config_file: Path | None, dev_addr: str) -> None:
     """Preview the site with live reload while you write."""
-    from supportkb.generator.preview import serve_preview
+    from supportkb.generator.site.preview import serve_preview
 
     project = find_project(config_file=config_file)
     assert project.config_file is not None

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from supportkb.generator.project import display_path
+from supportkb.generator.core.project import display_path
 
 _CONFIG_HELP = "The project's mkdocs.yml (default: found upward from the current folder)."
 _KB_HELP = "A folder of Markdown articles instead of the project's kb/."
@@ -20,7 +20,7 @@ _KB_HELP = "A folder of Markdown articles instead of the project's kb/."
 @click.option("--force", is_flag=True, help="Write into a non-empty folder: add missing files, keep every existing one as it is.")
 def init(directory: Path, site_name: str | None, ci: str, force: bool) -> None:
     """Create a new help center in DIRECTORY that builds with no edits."""
-    from supportkb.generator.scaffold import init_project
+    from supportkb.generator.authoring.scaffold import init_project
 
     result = init_project(directory, site_name=site_name, ci=ci, force=force)
     for relative in result.written:
@@ -45,8 +45,8 @@ def init(directory: Path, site_name: str | None, ci: str, force: bool) -> None:
 @click.option("-f", "--config-file", type=click.Path(path_type=Path, dir_okay=False), help=_CONFIG_HELP)
 def new(title: str, category: str | None, audience: str, summary: str, tags: tuple[str, ...], owner: str | None, kb_dir: Path | None, config_file: Path | None) -> None:
     """Create an article titled TITLE with complete front matter and print its path."""
-    from supportkb.generator.new_article import create_article
-    from supportkb.generator.project import find_project
+    from supportkb.generator.authoring.new_article import create_article
+    from supportkb.generator.core.project import find_project
 
     project = find_project(kb=kb_dir, config_file=config_file)
     created = create_article(project, title, category=category, audience=audience, summary=summary, tags=tags, owner=owner)  # type: ignore[arg-type]
@@ -61,11 +61,11 @@ def new(title: str, category: str | None, audience: str, summary: str, tags: tup
 @click.option("-f", "--config-file", type=click.Path(path_type=Path, dir_okay=False), help=_CONFIG_HELP)
 def stats(as_json: bool, kb_dir: Path | None, config_file: Path | None) -> None:
     """Count articles by category, audience, owner and review status."""
-    from supportkb.generator.articles import load_articles
-    from supportkb.generator.categories import load_categories
-    from supportkb.generator.check import lint_config_for
-    from supportkb.generator.project import find_project
-    from supportkb.generator.stats import compute_stats, format_stats
+    from supportkb.generator.core.articles import load_articles
+    from supportkb.generator.core.categories import load_categories
+    from supportkb.generator.checking.check import lint_config_for
+    from supportkb.generator.core.project import find_project
+    from supportkb.generator.authoring.stats import compute_stats, format_stats
 
     project = find_project(kb=kb_dir, config_file=config_file)
     result = compute_stats(
@@ -101,7 +101,7 @@ def import_(source: str, export: Path, audience: str, owner: str | None, overwri
 
     EXPORT is the export's folder (or JSON file). Re-running updates changed articles only.
     """
-    from supportkb.generator.errors import KBError
+    from supportkb.generator.core.errors import KBError
 
     try:
         import markdownify  # noqa: F401
@@ -110,7 +110,7 @@ def import_(source: str, export: Path, audience: str, owner: str | None, overwri
     from supportkb.generator.importers import read_export
     from supportkb.generator.importers.report import format_import_report
     from supportkb.generator.importers.write import import_export
-    from supportkb.generator.project import find_project
+    from supportkb.generator.core.project import find_project
 
     project = find_project(kb=kb_dir, config_file=config_file)
     report = import_export(project, read_export(source, export), audience=audience, owner=owner, overwrite=overwrite, dry_run=dry_run, source_label=display_path(export))  # type: ignore[arg-type]

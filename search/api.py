@@ -22,12 +22,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from supportkb.generator.errors import KBError
+from supportkb.generator.core.errors import KBError
 from supportkb.search.events import MAX_BODY_BYTES as MAX_EVENTS_BODY
 from supportkb.search.events import EventError, EventStore, EventStoreError, parse_events
 
 if TYPE_CHECKING:
-    from supportkb.generator.project import Project
+    from supportkb.generator.core.project import Project
     from supportkb.search.engine import SearchIndex
 
 log = logging.getLogger("supportkb.api")

@@ -10,10 +10,10 @@ from typing import IO, TYPE_CHECKING, Any
 
 import click
 
-from supportkb.generator.errors import KBError
+from supportkb.generator.core.errors import KBError
 
 if TYPE_CHECKING:
-    from supportkb.generator.project import Project
+    from supportkb.generator.core.project import Project
 
 FORMATS = ("text", "md", "html", "url", "json")
 
@@ -40,7 +40,7 @@ def _project_options(function: Any) -> Any:
 
 
 def _find_project(kb_dir: Path | None, config_file: Path | None) -> Project:
-    from supportkb.generator.project import find_project
+    from supportkb.generator.core.project import find_project
 
     return find_project(kb=kb_dir, config_file=config_file)
 

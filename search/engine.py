@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from supportkb.generator.articles import load_articles
+from supportkb.generator.core.articles import load_articles
 from supportkb.search.analysis import stem_word
 from supportkb.search.indexer import (
     Manifest,
@@ -50,8 +50,8 @@ from supportkb.search.spelling import Speller
 from supportkb.search.synonyms import load_synonyms
 
 if TYPE_CHECKING:
-    from supportkb.generator.articles import Article
-    from supportkb.generator.project import Project
+    from supportkb.generator.core.articles import Article
+    from supportkb.generator.core.project import Project
 
 __all__ = [
     "ArticleRecord",

@@ -25,9 +25,9 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from supportkb.generator.errors import KBError
-from supportkb.generator.json_input import JSONNestingError, parse_json
-from supportkb.generator.privacy import mask_personal_data
+from supportkb.generator.core.errors import KBError
+from supportkb.generator.core.json_input import JSONNestingError, parse_json
+from supportkb.generator.core.privacy import mask_personal_data
 
 log = logging.getLogger("supportkb.events")
 

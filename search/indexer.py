@@ -20,12 +20,12 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
-from supportkb.generator.atomic import write_text_atomic
-from supportkb.generator.errors import KBError
+from supportkb.generator.core.atomic import write_text_atomic
+from supportkb.generator.core.errors import KBError
 from supportkb.search.schema import SCHEMA_VERSION, article_digest, article_documents, make_schema
 
 if TYPE_CHECKING:
-    from supportkb.generator.articles import Article
+    from supportkb.generator.core.articles import Article
 
 CURRENT_FILE = "CURRENT"
 MANIFEST_FILE = "manifest.json"
@@ -221,7 +221,7 @@ def sync_index_dir(
 
     A file whose size and modification time match the manifest is not read at all.
     """
-    from supportkb.generator.articles import load_articles, read_article
+    from supportkb.generator.core.articles import load_articles, read_article
 
     synonyms = {k: list(v) for k, v in (synonyms or {}).items()}
     with _locked(index_root):
@@ -465,7 +465,7 @@ def user_cache_root() -> Path:
 
 def scan_files(articles_dir: Path) -> dict[str, FileState]:
     """Relative '/'-separated path -> FileState of every Markdown file load_articles reads."""
-    from supportkb.generator.articles import iter_markdown_files
+    from supportkb.generator.core.articles import iter_markdown_files
 
     states: dict[str, FileState] = {}
     for file_path in iter_markdown_files(articles_dir):

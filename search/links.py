@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote
 
-from supportkb.generator.escape import markdown_link_destination, markdown_link_text
+from supportkb.generator.core.escape import markdown_link_destination, markdown_link_text
 from supportkb.search.query import MARK_CLOSE, MARK_OPEN, Hit, SearchResults
 
 FORMATS = ("text", "md", "html", "url", "json")

@@ -13,7 +13,7 @@ from whoosh.fields import ID, STORED, TEXT, Schema
 from supportkb.search.analysis import make_analyzer, make_spelling_analyzer
 
 if TYPE_CHECKING:
-    from supportkb.generator.articles import Article
+    from supportkb.generator.core.articles import Article
 
 SCHEMA_VERSION = 6
 """Bump when documents or analysis change: every cached index is then rebuilt."""

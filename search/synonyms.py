@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from supportkb.generator.errors import KBError
+from supportkb.generator.core.errors import KBError
 
 HINT = "write one line per term, e.g. 'refund: [money back, reimbursement]'"
 

@@ -13,15 +13,16 @@ from pathlib import Path
 
 import click
 
-from supportkb.gaps import cli as gaps_cli
-from supportkb.gaps import report_cli, stale_cli
+from supportkb.gaps.analysis import cli as gaps_cli
+from supportkb.gaps.reports import cli as report_cli
+from supportkb.gaps.staleness import cli as stale_cli
 from supportkb.generator import __version__
 from supportkb.generator import cli as site_cli
 from supportkb.generator import workflow_cli
-from supportkb.generator.build import build_site
 from supportkb.generator.cli_options import config_option
-from supportkb.generator.errors import KBError
-from supportkb.generator.project import find_project
+from supportkb.generator.core.errors import KBError
+from supportkb.generator.core.project import find_project
+from supportkb.generator.site.build import build_site
 from supportkb.search import cli as search_cli
 from supportkb.search.engine import refresh_index
 

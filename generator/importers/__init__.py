@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 from pathlib import Path
 
-from supportkb.generator.errors import KBError
+from supportkb.generator.core.errors import KBError
 from supportkb.generator.importers.model import SourceExport
 
 VENDORS: dict[str, str] = {

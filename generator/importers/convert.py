@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 import nh3
 from markdownify import ATX, MarkdownConverter
 
-from supportkb.generator.markdown_scan import slugify
+from supportkb.generator.core.markdown_scan import slugify
 
 if TYPE_CHECKING:
     from bs4 import BeautifulSoup, Tag

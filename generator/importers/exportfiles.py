@@ -12,8 +12,8 @@ import re
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from supportkb.generator.errors import KBError
-from supportkb.generator.json_input import JSONNestingError, parse_json
+from supportkb.generator.core.errors import KBError
+from supportkb.generator.core.json_input import JSONNestingError, parse_json
 
 
 class ExportError(KBError):

@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from supportkb.generator.articles import Audience
+from supportkb.generator.core.articles import Audience
 from supportkb.generator.importers.exportfiles import (
     ExportError,
     clean_text,
@@ -30,7 +30,7 @@ from supportkb.generator.importers.model import (
     new_record_identity,
     parse_timestamp,
 )
-from supportkb.generator.new_article import slug_for_title
+from supportkb.generator.authoring.new_article import slug_for_title
 
 _ARTICLE_URL = re.compile(r"/solutions/articles/(\d+)")
 _VISIBILITY = {

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from supportkb.generator.articles import Audience
+from supportkb.generator.core.articles import Audience
 from supportkb.generator.importers.exportfiles import text_of
 
 

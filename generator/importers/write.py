@@ -30,11 +30,11 @@ from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
-from supportkb.generator.articles import load_articles
-from supportkb.generator.atomic import write_text_atomic
-from supportkb.generator.categories import Category, load_categories
-from supportkb.generator.errors import KBError
-from supportkb.generator.frontmatter import yaml_quote
+from supportkb.generator.core.articles import load_articles
+from supportkb.generator.core.atomic import write_text_atomic
+from supportkb.generator.core.categories import Category, load_categories
+from supportkb.generator.core.errors import KBError
+from supportkb.generator.core.frontmatter import yaml_quote
 from supportkb.generator.importers.convert import (
     UnconvertibleHTML,
     check_nesting,
@@ -52,9 +52,9 @@ from supportkb.generator.importers.tempfiles import (
     same_content,
     stage_texts,
 )
-from supportkb.generator.json_input import parse_json
-from supportkb.generator.new_article import slug_for_title
-from supportkb.generator.project import Project, display_path
+from supportkb.generator.core.json_input import parse_json
+from supportkb.generator.authoring.new_article import slug_for_title
+from supportkb.generator.core.project import Project, display_path
 
 STATE_FILE_NAME = "import-state.json"
 _STATE_VERSION = 1

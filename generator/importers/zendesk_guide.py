@@ -12,7 +12,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from supportkb.generator.articles import Audience
+from supportkb.generator.core.articles import Audience
 from supportkb.generator.importers.exportfiles import (
     ExportError,
     clean_text,

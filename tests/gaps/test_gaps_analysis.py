@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
-from supportkb.gaps.analysis import GapOptions, analyse_export, auto_min_cluster_size
-from supportkb.gaps.taxonomy import case_type_of, severity_of, severity_of_cluster
-from supportkb.gaps.tickets import Ticket
+from supportkb.gaps.analysis.find import GapOptions, analyse_export, auto_min_cluster_size
+from supportkb.gaps.analysis.taxonomy import case_type_of, severity_of, severity_of_cluster
+from supportkb.gaps.tickets.reader import Ticket
 from tests.gaps.kbfixture import write_kb, write_tickets
 
 
@@ -178,7 +178,7 @@ MAC = [
 
 
 def test_thank_yous_are_not_questions_listed_last_and_never_drafted(tmp_path):
-    from supportkb.gaps.drafts import write_drafts
+    from supportkb.gaps.analysis.drafts import write_drafts
 
     write_kb(tmp_path)
     rows, thanks = _extra_rows(THANKS, None, 900)
@@ -208,7 +208,7 @@ def test_one_question_split_by_clustering_is_reported_once():
     import numpy as np
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    from supportkb.gaps.analysis import _merge_duplicates
+    from supportkb.gaps.analysis.find import _merge_duplicates
 
     texts = [
         "download the timesheet report as pdf", "export report to pdf file",  # one question...
@@ -227,7 +227,7 @@ def test_one_question_split_by_clustering_is_reported_once():
 def test_no_two_clusters_share_a_label(analysed):
     from dataclasses import replace
 
-    from supportkb.gaps.analysis import _distinct_labels
+    from supportkb.gaps.analysis.find import _distinct_labels
 
     report, _ = analysed
     first, second = [replace(c, label="Recurring invoices") for c in report.clusters[:2]]

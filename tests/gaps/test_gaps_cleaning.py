@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from supportkb.gaps.cleaning import clean_body, clean_subject, mask_personal_data
+from supportkb.gaps.tickets.cleaning import clean_body, clean_subject, mask_personal_data
 
 
 def test_html_email_keeps_the_question_and_drops_quote_and_signature():

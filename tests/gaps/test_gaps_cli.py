@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 import pytest
 from click.testing import CliRunner
 
-from supportkb.generator.articles import load_articles
+from supportkb.generator.core.articles import load_articles
 from supportkb.cli import main
 from tests.gaps.kbfixture import write_kb, write_tickets
 
@@ -130,7 +130,7 @@ def _is_number(value: str) -> bool:
     ],
 )
 def test_safe_cell(value, expected):
-    from supportkb.gaps.report import safe_cell
+    from supportkb.gaps.analysis.render import safe_cell
 
     assert safe_cell(value) == expected
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from supportkb.gaps.cleaning import clean_ticket
-from supportkb.gaps.tickets import ReadOptions, TicketImportError, parse_datetime, read_tickets
+from supportkb.gaps.tickets.cleaning import clean_ticket
+from supportkb.gaps.tickets.reader import ReadOptions, TicketImportError, parse_datetime, read_tickets
 
 FIXTURES = Path(__file__).parent / "fixtures"
 UTC = dt.timezone.utc

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from supportkb.gaps.release_notes import parse_release_notes
-from supportkb.gaps.staleness import check_staleness
-from supportkb.generator.articles import load_articles
+from supportkb.gaps.staleness.notes import parse_release_notes
+from supportkb.gaps.staleness.match import check_staleness
+from supportkb.generator.core.articles import load_articles
 from tests.conftest import write_article
 
 

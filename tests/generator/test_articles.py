@@ -5,7 +5,7 @@ import os
 from pathlib import Path, PurePosixPath
 
 import markdown
-from supportkb.generator.articles import load_articles
+from supportkb.generator.core.articles import load_articles
 from tests.conftest import write_article
 
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from supportkb.generator.build import build_site
+from supportkb.generator.site.build import build_site
 from supportkb.cli import main
-from supportkb.generator.errors import BuildFailed
+from supportkb.generator.core.errors import BuildFailed
 from tests.generator.kbproject import make_project
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from supportkb.generator.frontmatter import FrontMatter, FrontMatterProblem, split_front_matter
+from supportkb.generator.core.frontmatter import FrontMatter, FrontMatterProblem, split_front_matter
 
 
 def test_parses_fields_and_key_lines() -> None:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from supportkb.generator.articles import load_articles
-from supportkb.generator.categories import load_categories
+from supportkb.generator.core.articles import load_articles
+from supportkb.generator.core.categories import load_categories
 from supportkb.cli import main
 from tests.conftest import REPO_ROOT
 

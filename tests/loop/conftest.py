@@ -127,6 +127,6 @@ def loop_project(tmp_path_factory: pytest.TempPathFactory) -> LoopProject:
 
 @pytest.fixture(scope="session")
 def loop_analysis(loop_project: LoopProject):  # type: ignore[no-untyped-def]
-    from supportkb.gaps.volume import analyse_tickets
+    from supportkb.gaps.reports.volume import analyse_tickets
 
     return analyse_tickets(loop_project.tickets, loop_project.articles)

@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from supportkb.generator.project import find_project
+from supportkb.generator.core.project import find_project
 from supportkb.search.api import LiveIndex, create_app
 from supportkb.search.events import EventStore, EventStoreError, parse_events, read_events
 from tests.search.conftest import make_help_center

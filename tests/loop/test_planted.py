@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from supportkb.gaps.impact import article_changes, measure_impact
-from supportkb.gaps.release_notes import read_release_notes
-from supportkb.gaps.spikes import find_spikes, releases_from_notes
-from supportkb.generator.articles import load_articles
+from supportkb.gaps.reports.impact import article_changes, measure_impact
+from supportkb.gaps.staleness.notes import read_release_notes
+from supportkb.gaps.reports.spikes import find_spikes, releases_from_notes
+from supportkb.generator.core.articles import load_articles
 from tests.loop.conftest import FIX_DAY, FLAT_CHANGE_DAY, RELEASE_DAY, UNDATED
 
 

@@ -8,12 +8,12 @@ import io
 import json
 from pathlib import Path
 
-from supportkb.gaps.export_csv import JIRA_COLUMNS, export_clusters, exported_clusters
-from supportkb.gaps.report import safe_cell
-from supportkb.gaps.pageviews import read_pageviews
-from supportkb.gaps.tickets import read_tickets
-from supportkb.gaps.usage import failed_searches_csv, summarise_usage
-from supportkb.generator.articles import load_articles
+from supportkb.gaps.reports.export import JIRA_COLUMNS, export_clusters, exported_clusters
+from supportkb.gaps.analysis.render import safe_cell
+from supportkb.gaps.reports.pageviews import read_pageviews
+from supportkb.gaps.tickets.reader import read_tickets
+from supportkb.gaps.reports.usage import failed_searches_csv, summarise_usage
+from supportkb.generator.core.articles import load_articles
 from supportkb.search.events import EventStore, parse_events, read_events
 
 GA4 = """\

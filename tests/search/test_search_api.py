@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import pytest
 
-from supportkb.generator.project import find_project
+from supportkb.generator.core.project import find_project
 from supportkb.search.api import ApiSettings, LiveIndex, create_app, make_server
 from tests.conftest import write_article
 from tests.search.conftest import SITE_URL, make_help_center

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from supportkb.generator.articles import load_articles
-from supportkb.generator.project import find_project
+from supportkb.generator.core.articles import load_articles
+from supportkb.generator.core.project import find_project
 from supportkb.search.engine import SearchIndex, load_synonyms, open_index_for_project
 from tests.conftest import write_article
 from tests.search.conftest import SITE_URL
@@ -154,7 +154,7 @@ def test_missing_synonyms_file_means_none(tmp_path: Path) -> None:
 
 
 def test_broken_synonyms_file_is_a_user_error(tmp_path: Path) -> None:
-    from supportkb.generator.errors import KBError
+    from supportkb.generator.core.errors import KBError
 
     path = tmp_path / "synonyms.yml"
     path.write_text("refund: [money back\n", encoding="utf-8")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from supportkb.generator.articles import load_articles
-from supportkb.generator.project import find_project
+from supportkb.generator.core.articles import load_articles
+from supportkb.generator.core.project import find_project
 from supportkb.search.engine import (
     SearchIndex,
     build_project_index,

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from supportkb.cli import main
-from supportkb.generator.project import find_project
+from supportkb.generator.core.project import find_project
 from supportkb.search.api import ApiSettings, LiveIndex, create_app
 from supportkb.search.engine import SearchIndex, build_project_index, open_index_for_project
 from tests.conftest import write_article

@@ -27,7 +27,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import supportkb.search.events
-from supportkb.generator.project import find_project
+from supportkb.generator.core.project import find_project
 from supportkb.search.api import ApiSettings, LiveIndex, create_app
 from supportkb.search.events import Event, EventError, EventStore, EventStoreError, parse_events, read_events
 from tests.conftest import REPO_ROOT

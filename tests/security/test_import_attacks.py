@@ -25,12 +25,12 @@ from click.testing import CliRunner, Result
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from supportkb.generator.articles import load_articles
-from supportkb.generator.errors import KBError
+from supportkb.generator.core.articles import load_articles
+from supportkb.generator.core.errors import KBError
 from supportkb.generator.importers import read_export
 from supportkb.generator.importers.write import import_export
-from supportkb.generator.project import find_project
-from supportkb.generator.scaffold import init_project
+from supportkb.generator.core.project import find_project
+from supportkb.generator.authoring.scaffold import init_project
 from tests.conftest import REPO_ROOT
 
 PNG = (REPO_ROOT / "tests/workflow/exports/zendesk/article_attachments/360044445555/reset-link.png").read_bytes()
@@ -364,7 +364,7 @@ def test_import_killed_at_any_write_is_consistent_and_resumable(tmp_path: Path) 
     import_export(find_project(start=clean), read_export("zendesk", export))
     expected = kb_files(clean)
 
-    from supportkb.generator.check import check_project
+    from supportkb.generator.checking.check import check_project
 
     kills = 0
     for rename in range(1, 20):

@@ -18,9 +18,9 @@ from pathlib import Path, PurePosixPath
 import pytest
 from click.testing import CliRunner
 
-from supportkb.generator.build import build_site
+from supportkb.generator.site.build import build_site
 from supportkb.cli import main
-from supportkb.generator.errors import BuildFailed
+from supportkb.generator.core.errors import BuildFailed
 from tests.conftest import REPO_ROOT, write_article
 from tests.generator.kbproject import make_project
 
@@ -99,7 +99,7 @@ def test_internal_article_in_an_unusual_layout_stays_off_the_site(tmp_path: Path
 def test_loader_reads_every_suffix_mkdocs_renders() -> None:
     from mkdocs.utils import markdown_extensions
 
-    from supportkb.generator.articles import MARKDOWN_SUFFIXES
+    from supportkb.generator.core.articles import MARKDOWN_SUFFIXES
 
     assert set(MARKDOWN_SUFFIXES) == set(markdown_extensions)
 
@@ -227,7 +227,7 @@ def test_staging_folders_of_a_killed_build_are_cleaned_by_the_next(tmp_path: Pat
 MARK_AND_DIE = """
 import datetime as dt, os, signal, sys
 from pathlib import Path, PurePosixPath
-import supportkb.gaps.stale_mark as stale_mark
+import supportkb.gaps.staleness.mark as stale_mark
 
 real_replace = os.replace
 calls = []
@@ -243,7 +243,7 @@ stale_mark.mark_stale(Path(sys.argv[1]), targets, version="4.2.0", marked_on=dt.
 
 
 def test_killed_stale_mark_is_finished_and_cleaned_by_the_next_run(tmp_path: Path) -> None:
-    from supportkb.gaps.stale_mark import mark_stale
+    from supportkb.gaps.staleness.mark import mark_stale
 
     articles = tmp_path / "kb/articles"
     names = ["billing/invoices.md", "billing/refunds.md", "getting-started/welcome.md"]
@@ -264,14 +264,14 @@ def test_killed_stale_mark_is_finished_and_cleaned_by_the_next_run(tmp_path: Pat
 
 
 def test_stale_mark_that_cannot_write_every_file_changes_none(tmp_path: Path) -> None:
-    from supportkb.gaps.stale_mark import mark_stale
+    from supportkb.gaps.staleness.mark import mark_stale
 
     articles = tmp_path / "kb/articles"
     names = ["billing/invoices.md", "billing/refunds.md"]
     for name in names:
         write_article(articles / name, "Text.\n", title=name)
     before = {n: (articles / n).read_text(encoding="utf-8") for n in names}
-    import supportkb.gaps.stale_mark as stale_mark
+    import supportkb.gaps.staleness.mark as stale_mark
 
     # The disk fills up while the second temporary file is being created.
 

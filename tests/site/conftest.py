@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from supportkb.generator.articles import Article, LoadResult, load_articles
-from supportkb.generator.build import build_site
+from supportkb.generator.core.articles import Article, LoadResult, load_articles
+from supportkb.generator.site.build import build_site
 from tests.conftest import REPO_ROOT
 
 SAMPLE_PROJECT = REPO_ROOT

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from supportkb.generator.build import build_site
+from supportkb.generator.site.build import build_site
 from tests.generator.kbproject import make_project
 
 

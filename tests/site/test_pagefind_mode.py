@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from supportkb.generator.build import build_site
+from supportkb.generator.site.build import build_site
 from tests.site.badinput import SCRIPT_TITLE, make_bad_project
 from tests.site.conftest import site_texts
 

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from supportkb.generator.articles import load_articles
-from supportkb.generator.build import build_site
-from supportkb.generator.errors import BuildFailed
-from supportkb.generator.redirects import resolve_redirect, source_path, stable_url
+from supportkb.generator.core.articles import load_articles
+from supportkb.generator.site.build import build_site
+from supportkb.generator.core.errors import BuildFailed
+from supportkb.generator.site.redirects import resolve_redirect, source_path, stable_url
 from tests.conftest import write_article
 from tests.generator.kbproject import make_project
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from supportkb.generator.articles import Article, load_articles
-from supportkb.generator.related import find_related
+from supportkb.generator.core.articles import Article, load_articles
+from supportkb.generator.site.related import find_related
 from tests.conftest import write_article
 
 TOPICS = {

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
-from supportkb.generator.redirects import resolve_redirect, source_path, stable_url
+from supportkb.generator.site.redirects import resolve_redirect, source_path, stable_url
 from tests.site.conftest import SampleSite, distinctive_sentences, site_texts
 
 

@@ -10,9 +10,9 @@ import pytest
 from bs4 import BeautifulSoup
 from click.testing import CliRunner
 
-from supportkb.generator.article_page import is_marked_stale
-from supportkb.generator.articles import load_articles
-from supportkb.generator.build import build_site
+from supportkb.generator.site.article_page import is_marked_stale
+from supportkb.generator.core.articles import load_articles
+from supportkb.generator.site.build import build_site
 from supportkb.cli import main
 from tests.conftest import write_article
 from tests.generator.kbproject import make_project

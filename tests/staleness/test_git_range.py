@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from supportkb.cli import main
-from supportkb.generator.errors import KBError
-from supportkb.gaps.release_notes import read_git_range
+from supportkb.generator.core.errors import KBError
+from supportkb.gaps.staleness.notes import read_git_range
 from tests.conftest import write_article
 
 

@@ -6,9 +6,9 @@ import datetime as dt
 import json
 from pathlib import Path, PurePosixPath
 
-from supportkb.generator.articles import load_articles
+from supportkb.generator.core.articles import load_articles
 from supportkb.cli import main
-from supportkb.gaps.overdue import OverdueArticle, find_overdue, last_git_changes
+from supportkb.gaps.staleness.overdue import OverdueArticle, find_overdue, last_git_changes
 from tests.conftest import write_article
 
 

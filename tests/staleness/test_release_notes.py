@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from supportkb.generator.errors import KBError
-from supportkb.gaps.release_notes import (
+from supportkb.generator.core.errors import KBError
+from supportkb.gaps.staleness.notes import (
     NoteEntry,
     kind_of_section,
     parse_release_notes,

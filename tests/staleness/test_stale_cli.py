@@ -266,7 +266,7 @@ def test_huge_notes_are_refused_with_a_hint(runner, kb, tmp_path):
 
 
 def test_help_names_the_default_threshold(runner):
-    from supportkb.gaps.staleness import DEFAULT_THRESHOLD
+    from supportkb.gaps.staleness.match import DEFAULT_THRESHOLD
 
     result = runner.invoke(main, ["stale", "--help"])
     assert f"(default {DEFAULT_THRESHOLD:g})" in " ".join(result.output.split())

@@ -41,7 +41,7 @@ def kb(monkeypatch: pytest.MonkeyPatch) -> Callable[..., Result]:
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A new help center made by `kb init`, as its root folder."""
-    from supportkb.generator.scaffold import init_project
+    from supportkb.generator.authoring.scaffold import init_project
 
     root = tmp_path / "help"
     init_project(root, site_name="Acme Help Center", today=dt.date.today())

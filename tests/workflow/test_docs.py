@@ -5,9 +5,9 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from supportkb.generator.build import build_site
-from supportkb.generator.check import check_project
-from supportkb.generator.project import find_project
+from supportkb.generator.site.build import build_site
+from supportkb.generator.checking.check import check_project
+from supportkb.generator.core.project import find_project
 from tests.conftest import REPO_ROOT
 
 GUIDES = ("writers.md", "agents.md", "admins.md", "gaps.md", "staleness.md", "security.md")

@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from supportkb.generator.articles import Article, load_articles
-from supportkb.generator.categories import load_categories
+from supportkb.generator.core.articles import Article, load_articles
+from supportkb.generator.core.categories import load_categories
 from supportkb.generator.importers import read_export
 from supportkb.generator.importers.convert import html_to_markdown
 from supportkb.generator.importers.write import import_export
-from supportkb.generator.project import find_project
-from supportkb.generator.scaffold import init_project
+from supportkb.generator.core.project import find_project
+from supportkb.generator.authoring.scaffold import init_project
 from tests.workflow.conftest import EXPORTS
 
 VENDORS = ("zendesk", "intercom", "freshdesk", "confluence")
@@ -150,8 +150,8 @@ def test_report_says_what_could_not_be_converted(tmp_path: Path, kb) -> None:
 
 
 def test_imported_help_center_checks_and_builds(imported: Path, tmp_path: Path) -> None:
-    from supportkb.generator.build import build_site
-    from supportkb.generator.check import check_project
+    from supportkb.generator.site.build import build_site
+    from supportkb.generator.checking.check import check_project
 
     report = check_project(find_project(start=imported))
     assert [f.format() for f in report.findings if f.is_error] == []

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from supportkb.generator.check import check_project
-from supportkb.generator.linkcheck import LinkCheckSettings, check_urls
-from supportkb.generator.lint import LintConfig
-from supportkb.generator.project import find_project
+from supportkb.generator.checking.check import check_project
+from supportkb.generator.checking.linkcheck import LinkCheckSettings, check_urls
+from supportkb.generator.checking.lint import LintConfig
+from supportkb.generator.core.project import find_project
 
 
 @dataclass

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from supportkb.generator.check import check_project, format_report
-from supportkb.generator.errors import ConfigError, Diagnostic
-from supportkb.generator.lint import DISABLED, LintConfig, read_lint_config
-from supportkb.generator.project import find_project
+from supportkb.generator.checking.check import check_project, format_report
+from supportkb.generator.core.errors import ConfigError, Diagnostic
+from supportkb.generator.checking.lint import DISABLED, LintConfig, read_lint_config
+from supportkb.generator.core.project import find_project
 from tests.workflow.conftest import TODAY
 
 ARTICLE = "kb/articles/account/page.md"
@@ -191,7 +191,7 @@ def test_bad_lint_settings_through_kb_check(project: Path, kb) -> None:
 
 
 def test_github_format_escapes_workflow_commands() -> None:
-    from supportkb.generator.check import CheckReport
+    from supportkb.generator.checking.check import CheckReport
 
     finding = Diagnostic("kb/articles/a,b.md", 3, 7, "warning", "100% sure:\nsecond line", "fix it", "image-alt")
     report = CheckReport(articles=1, files=1, findings=(finding,))

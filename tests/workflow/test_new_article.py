@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from supportkb.generator.articles import load_articles
-from supportkb.generator.new_article import next_free_id, slug_for_title
+from supportkb.generator.core.articles import load_articles
+from supportkb.generator.authoring.new_article import next_free_id, slug_for_title
 from tests.conftest import write_article
 
 

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from supportkb.generator.articles import load_articles
-from supportkb.generator.categories import load_categories
-from supportkb.generator.project import find_project, read_mkdocs_config
+from supportkb.generator.core.articles import load_articles
+from supportkb.generator.core.categories import load_categories
+from supportkb.generator.core.project import find_project, read_mkdocs_config
 from tests.workflow.conftest import TODAY
 
 EXPECTED_FILES = [
@@ -57,7 +57,7 @@ def test_synonyms_file_is_what_search_reads(project: Path) -> None:
 
 
 def test_ci_choice_picks_the_workflow_files(tmp_path: Path) -> None:
-    from supportkb.generator.scaffold import init_project
+    from supportkb.generator.authoring.scaffold import init_project
 
     gitlab = init_project(tmp_path / "g", site_name="G", ci="gitlab", today=TODAY)
     both = init_project(tmp_path / "b", site_name="B", ci="both", today=TODAY)
@@ -117,7 +117,7 @@ def test_a_file_is_not_a_folder(tmp_path: Path, kb) -> None:
 
 @pytest.mark.parametrize(("name", "expected"), [("Tally \"Pro\" Help Center", "Tally 'Pro' Help Center"), ("a\\b: c", "a/b: c")])
 def test_site_names_with_quotes_stay_valid_yaml(tmp_path: Path, name: str, expected: str) -> None:
-    from supportkb.generator.scaffold import init_project
+    from supportkb.generator.authoring.scaffold import init_project
 
     init_project(tmp_path / "x", site_name=name, today=TODAY)
     assert yaml.safe_load((tmp_path / "x/mkdocs.yml").read_text(encoding="utf-8"))["site_name"] == expected

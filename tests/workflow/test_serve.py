@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from supportkb.generator.errors import KBError
-from supportkb.generator.preview import check_port_free
+from supportkb.generator.core.errors import KBError
+from supportkb.generator.site.preview import check_port_free
 
 
 def free_port() -> int:

@@ -6,9 +6,9 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from supportkb.generator.articles import load_articles
-from supportkb.generator.categories import load_categories
-from supportkb.generator.stats import Row, compute_stats
+from supportkb.generator.core.articles import load_articles
+from supportkb.generator.core.categories import load_categories
+from supportkb.generator.authoring.stats import Row, compute_stats
 from tests.conftest import write_article
 
 TODAY = dt.date(2026, 3, 1)

@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from supportkb.cli import main
-from supportkb.generator.scaffold import scaffold_files
+from supportkb.generator.authoring.scaffold import scaffold_files
 from tests.conftest import REPO_ROOT
 
 TEMPLATES = scaffold_files(site_name="Acme Help Center", ci="both", owner="sam")

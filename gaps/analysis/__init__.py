@@ -1,0 +1,1 @@
+"""Gap analysis (kb gaps): coverage, clustering, taxonomy, drafts, the report."""

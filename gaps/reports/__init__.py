@@ -1,0 +1,1 @@
+"""The monthly review (kb report): volume, usage, impact, spikes, export."""

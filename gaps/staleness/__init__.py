@@ -1,0 +1,1 @@
+"""Staleness (kb stale): release notes, matching, marking, overdue reviews."""

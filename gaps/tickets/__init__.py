@@ -1,0 +1,1 @@
+"""Reading ticket exports: formats, encodings, cleaning and masking."""

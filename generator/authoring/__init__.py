@@ -1,0 +1,1 @@
+"""Writers' tools: kb init's scaffold, kb new, kb stats."""

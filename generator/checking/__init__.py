@@ -1,0 +1,1 @@
+"""Checking a knowledge base: validation rules, lint, link checks (kb check)."""

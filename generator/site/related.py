@@ -1,0 +1,161 @@
+"""Related articles: explicit `related:` first, then the nearest by tags, category and TF-IDF text.
+
+Each article is reduced to its strongest TF-IDF terms; a sparse matrix product over those terms
+scores only the articles that share one (SciPy, in chunks of rows, so memory stays bounded).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import islice
+
+from supportkb.generator.core.articles import Article
+
+SIGNATURE_TERMS = 32
+"""Terms kept per article; more finds weaker neighbours at a higher cost."""
+BODY_WORDS = 800
+"""Only the start of long bodies counts: it says what an article is about."""
+CATEGORY_BONUS = 0.08
+TAG_BONUS = 0.06
+CHUNK_ROWS = 512
+"""Similarity rows computed at once; bounds memory on large knowledge bases."""
+
+_WORD = re.compile(r"[^\W_]{3,}", re.UNICODE)
+_MARKUP = re.compile(r"```.*?```|<[^>]+>|\]\([^)]*\)|[#*_`>|!\[\]]", re.DOTALL)
+_STOP = frozenset(
+    """about above after again against all also and any are because been before being below between
+    both but can cannot could did does doing down during each few for from further had has have having
+    her here hers him his how into its itself just more most not now off once only other our ours out
+    over own same she should some such than that the their theirs them then there these they this those
+    through too under until very was were what when where which while who whom why will with would you
+    your yours yourself click open select choose want need use using used see also""".split()
+)
+
+
+@dataclass(frozen=True)
+class RelatedScore:
+    """A computed neighbour of an article, with the score that ranked it."""
+
+    id: str
+    score: float
+
+
+def find_related(articles: Sequence[Article], *, limit: int = 5) -> dict[str, tuple[str, ...]]:
+    """Article id -> ids of at most `limit` related articles among `articles`.
+
+    Explicit `related:` entries (ids, or paths relative to the articles folder) come first, in
+    their order; entries naming articles outside `articles` (internal ones, say) are dropped.
+    """
+    if limit <= 0:
+        return {a.id: () for a in articles}
+    by_id = {a.id: a for a in articles}
+    by_path = {str(a.path): a for a in articles}
+    computed = nearest_articles(articles, limit=limit)
+    result: dict[str, tuple[str, ...]] = {}
+    for article in articles:
+        chosen: list[str] = []
+        for reference in article.related:
+            target = by_id.get(reference) or by_path.get(reference) or by_path.get(reference + ".md")
+            if target is not None and target.id != article.id and target.id not in chosen:
+                chosen.append(target.id)
+        for neighbour in computed.get(article.id, ()):
+            if neighbour.id not in chosen:
+                chosen.append(neighbour.id)
+        result[article.id] = tuple(chosen[:limit])
+    return result
+
+
+def nearest_articles(articles: Sequence[Article], *, limit: int = 5) -> dict[str, tuple[RelatedScore, ...]]:
+    """The `limit` most similar articles to each article, best first (ties by title)."""
+    import numpy as np
+    from scipy import sparse
+
+    counts = [_term_counts(a) for a in articles]
+    document_frequency: Counter[str] = Counter()
+    for terms in counts:
+        document_frequency.update(terms.keys())
+    total = len(articles)
+    vocabulary: dict[str, int] = {}
+    rows: list[int] = []
+    columns: list[int] = []
+    weights: list[float] = []
+    for index, terms in enumerate(counts):
+        for term, weight in _signature(terms, document_frequency, total):
+            rows.append(index)
+            columns.append(vocabulary.setdefault(term, len(vocabulary)))
+            weights.append(weight)
+    matrix = sparse.csr_matrix(
+        (np.asarray(weights, dtype=np.float32), (rows, columns)), shape=(total, max(1, len(vocabulary)))
+    )
+    transposed = matrix.T.tocsr()
+    shortlist = limit * 3  # Bonuses reorder the best few by text; they never add candidates.
+    result: dict[str, tuple[RelatedScore, ...]] = {}
+    for start in range(0, total, CHUNK_ROWS):
+        similarities = (matrix[start : start + CHUNK_ROWS] @ transposed).tocsr()
+        for offset in range(similarities.shape[0]):
+            index = start + offset
+            article = articles[index]
+            begin, end = similarities.indptr[offset], similarities.indptr[offset + 1]
+            others = similarities.indices[begin:end]
+            scores = similarities.data[begin:end]
+            if len(scores) > shortlist + 1:
+                best = np.argpartition(-scores, shortlist)[: shortlist + 1]
+                others, scores = others[best], scores[best]
+            tags = set(article.tags)
+            ranked = []
+            for other, score in zip(others.tolist(), scores.tolist(), strict=True):
+                neighbour = articles[other]
+                if other == index or neighbour.id == article.id:
+                    continue
+                if article.category is not None and neighbour.category == article.category:
+                    score += CATEGORY_BONUS
+                score += TAG_BONUS * min(3, len(tags.intersection(neighbour.tags)))
+                ranked.append((-score, neighbour.title.lower(), other, score))
+            ranked.sort()
+            result[article.id] = tuple(RelatedScore(articles[o].id, round(s, 4)) for _, _, o, s in ranked[:limit])
+    return result
+
+
+def _term_counts(article: Article) -> Counter[str]:
+    """Weighted term counts: the title, aliases, tags and summary count more than body words."""
+    counts: Counter[str] = Counter()
+    for weight, text in (
+        (4, article.title),
+        (3, " ".join(article.aliases)),
+        (3, " ".join(article.tags)),
+        (2, article.summary),
+        (2, " ".join(h.title for h in article.headings)),
+    ):
+        for word in _words(text):
+            counts[word] += weight
+    body = _MARKUP.sub(" ", article.body)
+    for word in islice(_words(body), BODY_WORDS):
+        counts[word] += 1
+    for tag in article.tags:
+        counts["tag:" + tag.lower()] += 3
+    return counts
+
+
+def _words(text: str):  # type: ignore[no-untyped-def]
+    for match in _WORD.finditer(text.lower()):
+        word = match.group(0)
+        if word not in _STOP and not word.isdigit():
+            yield word
+
+
+def _signature(counts: Counter[str], document_frequency: Counter[str], total: int) -> tuple[tuple[str, float], ...]:
+    """The article's strongest terms by TF-IDF, L2-normalised over the kept terms."""
+    weighted = []
+    for term, count in counts.items():
+        frequency = document_frequency[term]
+        if frequency < 2:
+            continue  # A term no other article has links nothing.
+        weighted.append((-(1.0 + math.log(count)) * math.log(1.0 + total / frequency), term))
+    weighted.sort()
+    kept = weighted[:SIGNATURE_TERMS]
+    norm = math.sqrt(sum(w * w for w, _ in kept)) or 1.0
+    return tuple((term, -w / norm) for w, term in kept)

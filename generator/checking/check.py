@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 from supportkb.generator.core.articles import load_articles
 from supportkb.generator.core.categories import load_categories
@@ -15,7 +15,6 @@ from supportkb.generator.checking.lint import DISABLED, LintConfig, lint_kb, rea
 from supportkb.generator.core.project import Project, read_mkdocs_config
 from supportkb.generator.checking.validate import validate_kb
 
-ReportFormat = Literal["text", "json", "github"]
 FORMATS: tuple[str, ...] = ("text", "json", "github")
 CACHE_DIR_NAME = ".kb-cache"
 

@@ -72,7 +72,3 @@ class Diagnostic:
     @property
     def is_error(self) -> bool:
         return self.severity == "error"
-
-
-def count_errors(diagnostics: list[Diagnostic] | tuple[Diagnostic, ...]) -> int:
-    return sum(1 for d in diagnostics if d.is_error)

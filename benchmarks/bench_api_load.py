@@ -37,6 +37,7 @@ from bench_search import (  # noqa: E402
     make_queries,
     percentiles,
     process_cpu_seconds,
+    read_response,
     run_clients,
     wait_for,
 )
@@ -178,18 +179,9 @@ async def _post_clients(port: int, *, requests: int, clients: int) -> tuple[list
                         f"Content-Length: {len(body)}\r\n\r\n").encode()
                 sent = time.perf_counter()
                 writer.write(head + body)
-                status_line = await reader.readline()
-                length = 0
-                while True:
-                    header = await reader.readline()
-                    if header in (b"\r\n", b""):
-                        break
-                    name, _, value = header.decode("latin-1").partition(":")
-                    if name.lower() == "content-length":
-                        length = int(value)
-                await reader.readexactly(length)
+                status = await read_response(reader)
                 latencies.append((time.perf_counter() - sent) * 1000)
-                statuses.append(int(status_line.split()[1]))
+                statuses.append(status)
         finally:
             writer.close()
 

@@ -301,6 +301,21 @@ def bench_http(folder: Path, *, requests: int) -> dict[str, Any]:
     return runs
 
 
+async def read_response(reader: asyncio.StreamReader) -> int:
+    """Read one HTTP/1.1 response (status line, headers, Content-Length body); its status code."""
+    status_line = await reader.readline()
+    length = 0
+    while True:
+        header = await reader.readline()
+        if header in (b"\r\n", b""):
+            break
+        name, _, value = header.decode("latin-1").partition(":")
+        if name.lower() == "content-length":
+            length = int(value)
+    await reader.readexactly(length)
+    return int(status_line.split()[1])
+
+
 async def run_clients(
     port: int, queries: Sequence[str], *, requests: int, clients: int, rate: float | None
 ) -> tuple[list[float], list[int], float]:
@@ -327,18 +342,9 @@ async def run_clients(
                 request = f"GET /search?q={quote(query)} HTTP/1.1\r\nHost: bench\r\n\r\n".encode()
                 sent = time.perf_counter()
                 writer.write(request)
-                status_line = await reader.readline()
-                length = 0
-                while True:
-                    header = await reader.readline()
-                    if header in (b"\r\n", b""):
-                        break
-                    name, _, value = header.decode("latin-1").partition(":")
-                    if name.lower() == "content-length":
-                        length = int(value)
-                await reader.readexactly(length)
+                status = await read_response(reader)
                 latencies.append((time.perf_counter() - sent) * 1000)
-                statuses.append(int(status_line.split()[1]))
+                statuses.append(status)
         finally:
             writer.close()
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from markdown.extensions.toc import slugify as _toc_slugify
-from markdown.extensions.toc import unique as _toc_unique
+from supportkb.generator.core.markdown_text import code_line_flags, inline_text
+from supportkb.generator.core.slug import unique_anchor
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,6 @@ class Link:
     is_image: bool
 
 
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _ATX = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 _ATTR_ID = re.compile(r"\s*\{[^}]*#([\w-]+)[^}]*\}\s*$")
@@ -42,23 +41,11 @@ _CODE_SPAN = re.compile(r"(`+)(.+?)\1")
 # A backslash-escaped '[' or ']' is text, not a link (imported text escapes them on purpose).
 _LINK = re.compile(r"(?<!\\)(!?)\[((?:\\.|[^\[\]\\]|\[[^\]]*\])*)(?<!\\)\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'(][^)]*[\"')])?\s*\)")
 _REF_DEF = re.compile(r"^ {0,3}\[([^\]]+)\]:\s*<?(\S+?)>?(?:\s+.*)?$")
-_INLINE_MARKUP = re.compile(r"(\*\*|__|\*|_|~~|`)")
-_INLINE_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-_HTML_TAG = re.compile(r"<[^>]+>")
 
 
 def heading_text(raw: str) -> str:
     """Strip inline Markdown and attribute lists from a heading's source text."""
-    text = _ATTR_ANY.sub("", raw)
-    text = _INLINE_LINK.sub(r"\1", text)
-    text = _HTML_TAG.sub("", text)
-    text = _INLINE_MARKUP.sub("", text)
-    return text.strip()
-
-
-def slugify(text: str) -> str:
-    """The anchor Python-Markdown's toc extension makes for a heading text."""
-    return _toc_slugify(text, "-")
+    return inline_text(_ATTR_ANY.sub("", raw)).strip()
 
 
 def scan_markdown(body: str, *, first_line: int = 1) -> tuple[tuple[Heading, ...], tuple[Link, ...]]:
@@ -66,23 +53,13 @@ def scan_markdown(body: str, *, first_line: int = 1) -> tuple[tuple[Heading, ...
     headings: list[Heading] = []
     links: list[Link] = []
     used_ids: set[str] = set()
-    fence: str | None = None
     previous = ""
-    for offset, line in enumerate(body.splitlines()):
+    lines = body.splitlines()
+    for offset, (line, is_code) in enumerate(zip(lines, code_line_flags(lines), strict=True)):
         number = first_line + offset
-        fence_match = _FENCE.match(line)
-        if fence is not None:
-            if fence_match and fence_match.group(1)[0] == fence[0] and len(fence_match.group(1)) >= len(fence):
-                fence = None
+        if is_code:
             previous = ""
             continue
-        if fence_match:
-            fence = fence_match.group(1)
-            previous = ""
-            continue
-        if line.startswith("    ") or line.startswith("\t"):
-            # Indented code, or content of an admonition/list; still scan links in it.
-            pass
         atx = _ATX.match(line)
         if atx:
             headings.append(_make_heading(len(atx.group(1)), atx.group(2), number, used_ids))
@@ -103,7 +80,7 @@ def _make_heading(level: int, raw: str, line: int, used_ids: set[str]) -> Headin
         anchor = explicit.group(1)
         used_ids.add(anchor)
     else:
-        anchor = _toc_unique(slugify(title) or "_", used_ids)
+        anchor = unique_anchor(title, used_ids)
     return Heading(level=level, title=title, anchor=anchor, line=line)
 
 

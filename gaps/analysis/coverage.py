@@ -13,6 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
+from supportkb.generator.core.markdown_text import inline_text, prose_lines
+from supportkb.generator.core.text import STOP_WORDS, stem_word, words
+
 if TYPE_CHECKING:
     from supportkb.generator.core.articles import Article
 
@@ -27,8 +30,7 @@ CHUNK = 4_096
 
 _LIST_MARK = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
-_MARKDOWN_NOISE = re.compile(r"!\[[^\]]*\]\([^)]*\)|\[([^\]]*)\]\([^)]*\)|[*_`>|#]+|<[^>]+>|\{[:#.][^}]*\}")
-_WORD = re.compile(r"\w+(?:['’]\w+)?")
+_QUOTE_OR_TABLE = re.compile(r"^>+\s*|\|")
 
 
 @dataclass(frozen=True)
@@ -59,7 +61,7 @@ class TicketMatch:
 
 
 def _plain(markdown: str) -> str:
-    return " ".join(_MARKDOWN_NOISE.sub(lambda m: m.group(1) or " ", markdown).split())
+    return " ".join(inline_text(_QUOTE_OR_TABLE.sub(" ", markdown)).split())
 
 
 def article_passages(articles: Sequence[Article]) -> tuple[Passage, ...]:
@@ -71,7 +73,7 @@ def article_passages(articles: Sequence[Article]) -> tuple[Passage, ...]:
         def add(text: str, kind: str, section: str = "", index: int = index, seen: set[str] = seen) -> None:
             text = _plain(text)
             key = text.lower()
-            if len(_WORD.findall(text)) >= 1 and key not in seen:
+            if words(text) and key not in seen:
                 seen.add(key)
                 passages.append(Passage(index, text[:600], kind, section))
 
@@ -82,37 +84,33 @@ def article_passages(articles: Sequence[Article]) -> tuple[Passage, ...]:
             add(article.summary, "summary")
         section = ""
         heading_lines = {h.line: h.title for h in article.headings}
-        for offset, line in enumerate(article.body.splitlines()):
-            file_line = article.body_line + offset
+        # Fenced code is a command or an output, never a passage that answers a question.
+        for file_line, line in prose_lines(article.body, first_line=article.body_line):
             if file_line in heading_lines:
                 section = heading_lines[file_line]
                 if section.strip().lower() != article.title.strip().lower():
                     add(section, "heading", section)
                 continue
             line = _LIST_MARK.sub("", line).strip()
-            if not line or line.startswith(("```", "---", "|--", "<!--")):
+            if not line or line.startswith(("---", "|--", "<!--")):
                 continue
             for sentence in _SENTENCE_END.split(line):
-                if len(_WORD.findall(sentence)) >= 2:
+                if len(words(sentence)) >= 2:
                     add(sentence, "text", section)
     return tuple(passages)
 
 
 def ticket_analyzer() -> Any:
     """Words and their English stems, so 'exporting' meets 'export'."""
-    from supportkb.search.analysis import stem_word
-
     stems: dict[str, str] = {}
-    find_words = _WORD.findall
 
     def analyse(text: str) -> list[str]:
         out = []
-        for word in find_words(text.lower()):
+        for word in words(text):
             stem = stems.get(word)
             if stem is None:
-                stem = stems[word] = stem_word(word) if len(word) <= 40 else ""
-            if stem:
-                out.append(stem)
+                stem = stems[word] = stem_word(word)
+            out.append(stem)
         return out
 
     analyse.stems = stems  # type: ignore[attr-defined]  # word -> stem, for showing words, not stems.
@@ -293,7 +291,7 @@ def surface_words(texts: Sequence[str], stems: dict[str, str]) -> dict[str, str]
 
     counts: Counter[tuple[str, str]] = Counter()
     for text in texts:
-        for word in _WORD.findall(text.lower()):
+        for word in words(text):
             stem = stems.get(word)
             if stem:
                 counts[(stem, word)] += 1
@@ -305,16 +303,14 @@ def surface_words(texts: Sequence[str], stems: dict[str, str]) -> dict[str, str]
 
 def shared_terms(query_terms: Sequence[str], text: str, *, limit: int = 8) -> tuple[str, ...]:
     """The query's terms (in its order) that also occur, as words or stems, in the text."""
-    from supportkb.search.analysis import STOP_WORDS, stem_word
-
-    words = {w for w in _WORD.findall(text.lower())}
-    stems = {stem_word(w) for w in words}
+    text_words = set(words(text))
+    stems = {stem_word(w) for w in text_words}
     found: list[str] = []
     for term in query_terms:
         low = term.lower()
         if low in STOP_WORDS or low in found:
             continue
-        if low in words or stem_word(low) in stems:
+        if low in text_words or stem_word(low) in stems:
             found.append(low)
         if len(found) >= limit:
             break

@@ -424,7 +424,7 @@ def _merge_duplicates(
 def _plain_terms(feature_names: Any) -> Any:
     import numpy as np
 
-    from supportkb.search.analysis import STOP_WORDS, stem_word
+    from supportkb.generator.core.text import STOP_WORDS, stem_word
 
     plain = {stem_word(w) for w in STOP_WORDS} | set(STOP_WORDS) | MASK_TERMS
     return np.array([name in plain or len(name) < 2 or name.isdigit() for name in feature_names], dtype=bool)

@@ -8,6 +8,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
+from supportkb.generator.core.text import FUNCTION_WORDS, word_parts
+
 if TYPE_CHECKING:
     from supportkb.gaps.tickets.reader import Ticket
     from supportkb.generator.core.articles import Article
@@ -94,7 +96,7 @@ class Taxonomy:
                     aliases.setdefault(_norm(titles[article.category]), area)
             words = vocabulary.setdefault(area, set())
             for text in (article.title, *article.tags, *article.aliases, *article.features, area):
-                words.update(w for w in re.findall(r"[a-z][a-z0-9]{2,}", text.lower()) if w not in _COMMON)
+                words.update(area_words(text))
         return cls(
             areas=tuple(sorted(set(article_area))),
             article_area=tuple(article_area),
@@ -106,9 +108,15 @@ class Taxonomy:
         return self.aliases.get(_norm(tag))
 
 
-_COMMON = frozenset(
-    ["the", "and", "for", "with", "your", "you", "how", "what", "when", "why", "can", "not", "from", "into", "this", "that", "are", "our", "add", "use", "using", "set", "get", "new", "about", "more", "all", "any", "out", "off", "its"]
-)
+TITLE_FILLER = frozenset("add use using set get new".split())
+"""Words of every area's titles ('Set up ...', 'All about ...'): they point to no area."""
+
+
+def area_words(text: str) -> set[str]:
+    """Words of 3+ characters starting with a letter that could name a product area."""
+    return {
+        w for w in word_parts(text) if len(w) >= 3 and w[0].isalpha() and w not in FUNCTION_WORDS and w not in TITLE_FILLER
+    }
 
 
 RULE_SAMPLE = 400
@@ -190,8 +198,8 @@ def product_area_of(
         area, count = components.most_common(1)[0]
         if count / len(tickets) >= 0.3:
             return taxonomy.area_of_tag(area) or area, f"{count} of {len(tickets)} tickets list it as component"
-    words = {w for term in top_terms for w in re.findall(r"[a-z][a-z0-9]{2,}", term.lower())}
-    words |= {w for t in tickets[:50] for tag in t.tags for w in re.findall(r"[a-z][a-z0-9]{2,}", tag)}
+    words = {w for term in top_terms for w in area_words(term)}
+    words |= {w for t in tickets[:50] for tag in t.tags for w in area_words(tag)}
     scored = sorted(
         ((len(words & vocab), area) for area, vocab in taxonomy.vocabulary.items() if words & vocab),
         key=lambda item: (-item[0], item[1]),

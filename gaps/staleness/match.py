@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import posixpath
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -47,6 +46,8 @@ import numpy as np
 from scipy import sparse
 
 from supportkb.generator.core.errors import KBError
+from supportkb.generator.core.links import linked_article
+from supportkb.generator.core.text import FUNCTION_WORDS, stem_word, word_parts
 from supportkb.gaps.staleness.notes import EntryKind, NoteEntry, Release
 
 if TYPE_CHECKING:
@@ -140,15 +141,8 @@ their pages (a hub) is not where they are documented."""
 ANCHOR_TEXT_BOOST = 1.0
 """Weight of other pages' link texts on the page (or section) they point to, each text once."""
 
-STOP_WORDS: frozenset[str] = frozenset(
+CHANGELOG_WORDS: frozenset[str] = frozenset(
     """
-    a about above after again against all also am an and any are as at be because been before
-    being below between both but by can could did do does doing down during each etc few for
-    from further had has have having he her here hers him his how i if in into is it its itself
-    just let me more most my no nor not now of off on once only or other our ours out over own
-    same she should so some such than that the their theirs them then there these they this
-    those through to too under until up us very was we were what when where which while who
-    whom why will with would you your yours e g eg ie via vs per
     add added adding adds allow allowed allows change changed changes changing enable enabled
     enables fix fixed fixes fixing improve improved improvement improvements improves make made
     makes new now remove removed removes removing support supported supports supporting update
@@ -157,9 +151,10 @@ STOP_WORDS: frozenset[str] = frozenset(
     possible instead better properly correctly whether might may must
     """.split()
 )
-"""English function words plus the verbs every changelog entry starts with."""
+"""The verbs and nouns every changelog entry uses ('Fixed a bug ...'): they name no page."""
+STOP_WORDS: frozenset[str] = FUNCTION_WORDS | CHANGELOG_WORDS
+"""Words an entry and an article may share without being about the same thing."""
 
-_WORD = re.compile(r"[^\W_]+")
 _SPACES = re.compile(r"\s+")
 _HTML_COMMENT_OR_TAG = re.compile(r"<!--|-->|</?[a-zA-Z][^>]*>")
 
@@ -231,9 +226,7 @@ class _TermCache(dict):  # type: ignore[type-arg]
         if len(word) < 2 or len(word) > 40 or word in STOP_WORDS or word.isdigit():
             term = ""
         elif word.isascii() and word.isalpha():
-            from whoosh.lang.porter2 import stem
-
-            term = stem(word)
+            term = stem_word(word)
         else:
             term = word
         if len(self) < 500_000:
@@ -246,7 +239,7 @@ _TERMS = _TermCache()
 
 def terms_of(text: str) -> list[str]:
     """Stemmed content words of a text, in order (stop words and bare numbers dropped)."""
-    return [term for term in map(_TERMS.__getitem__, _WORD.findall(text.lower())) if term]
+    return [term for term in map(_TERMS.__getitem__, word_parts(text)) if term]
 
 
 class _WordIds(dict):  # type: ignore[type-arg]
@@ -263,7 +256,7 @@ class _WordIds(dict):  # type: ignore[type-arg]
         return column
 
     def of(self, text: str) -> list[int]:
-        return [column for column in map(self.__getitem__, _WORD.findall(text.lower())) if column >= 0]
+        return [column for column in map(self.__getitem__, word_parts(text)) if column >= 0]
 
 
 # --- The section index ----------------------------------------------------------------------
@@ -470,17 +463,10 @@ class _InternalLinks:
 
     def resolve(self, article_index: int, url: str) -> tuple[int, str] | None:
         """(article, anchor) a relative link points to; None for external links and self-links."""
-        if not url or "://" in url or url.startswith(("mailto:", "#", "/")):
+        linked = linked_article(self.articles[article_index].path, url, self.by_path)
+        if linked is None or linked[0] == article_index:
             return None
-        path, _, anchor = url.partition("#")
-        path = path.split("?", 1)[0].rstrip("/")
-        base = posixpath.dirname(str(self.articles[article_index].path))
-        joined = posixpath.normpath(posixpath.join(base, unquote(path)))
-        for candidate in (joined, joined + ".md", joined + "/index.md"):
-            target = self.by_path.get(candidate)
-            if target is not None:
-                return (target, anchor) if target != article_index else None
-        return None
+        return linked
 
     def references_of(self, article_index: int) -> dict[str, tuple[int, str]]:
         """Reference-style link labels of an article (lower case) that point at other articles."""
@@ -570,7 +556,7 @@ def identifiers_in(source: str) -> tuple[_Identifier, ...]:
         text = text.strip().strip(".,:;")
         if len(text) < 3 or len(text) > 80 or text.isdigit() or re.fullmatch(r"[\d.]+", text):
             return
-        if not is_code and all(word.lower() in STOP_WORDS for word in _WORD.findall(text)):
+        if not is_code and all(word in STOP_WORDS for word in word_parts(text)):
             return
         found.setdefault(text if is_code else text.lower(), _Identifier(text, is_code))
 
@@ -987,7 +973,7 @@ def _pairs_of(text: str, index: _Index) -> list[tuple[int, tuple[str, str], str]
     found: dict[int, tuple[int, tuple[str, str], str]] = {}
     for clause in _PHRASE_BREAK.split(text):
         previous: tuple[int, str, str] | None = None
-        for word in _WORD.findall(clause):
+        for word in word_parts(clause, keep_case=True):
             term = _TERMS[word.lower()]
             if not term:
                 continue
@@ -1090,7 +1076,7 @@ def _text_reason(index: _Index, unit_id: int, entry: NoteEntry) -> str:
     article = index.articles[unit.article]
     section_terms = set(terms_of(" ".join([article.title, unit.heading_title, *(text for _, text in index.unit_lines(unit_id))])))
     shared: dict[str, str] = {}
-    for word in _WORD.findall(f"{entry.text} {entry.details}"):
+    for word in word_parts(f"{entry.text} {entry.details}", keep_case=True):
         term = _TERMS[word.lower()]
         if term and term in section_terms and term not in shared:
             shared[term] = word
@@ -1104,7 +1090,7 @@ def _best_lines(index: _Index, unit_id: int, entry: NoteEntry) -> tuple[tuple[in
     wanted = set(terms_of(entry.text)) or set(terms_of(entry.details))
     lines = index.unit_lines(unit_id)
     # Find the word forms of the wanted terms in this section once, then look for them per line.
-    forms = {word for word in _WORD.findall("\n".join(text for _, text in lines).lower()) if _TERMS[word] in wanted}
+    forms = {word for word in word_parts("\n".join(text for _, text in lines)) if _TERMS[word] in wanted}
     if not forms:
         return tuple(lines[:1])
     pattern = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, forms), key=len, reverse=True)) + r")\b", re.IGNORECASE)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 import subprocess
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -16,10 +15,14 @@ from supportkb.generator.core.categories import load_categories
 from supportkb.generator.core.errors import KBError
 from supportkb.generator.core.frontmatter import yaml_quote
 from supportkb.generator.core.project import Project, display_path
+from supportkb.generator.core.slug import file_slug
 
 DEFAULT_REVIEW_EVERY = "180d"
 FIRST_ID = 1000
-MAX_SLUG_LENGTH = 60
+
+
+slug_for_title = file_slug
+"""The file-name slug of a title (kept under its old name for the importers that import it)."""
 
 
 @dataclass(frozen=True)
@@ -31,25 +34,6 @@ class NewArticle:
     title: str
     category: str | None
     owner: str | None
-
-
-def slug_for_title(title: str) -> str:
-    """A file-name slug: lowercase ASCII words joined by '-', cut at a word boundary.
-
-    Titles in scripts without an ASCII form (Japanese, Greek...) keep their letters.
-    """
-    text = unicodedata.normalize("NFKD", title)
-    ascii_text = text.encode("ascii", "ignore").decode("ascii")
-    words = re.findall(r"[a-z0-9]+", ascii_text.lower())
-    if not words:
-        words = re.findall(r"\w+", unicodedata.normalize("NFKC", title).lower())
-    slug = ""
-    for word in words:
-        candidate = f"{slug}-{word}" if slug else word
-        if len(candidate) > MAX_SLUG_LENGTH and slug:
-            break
-        slug = candidate[:MAX_SLUG_LENGTH]
-    return slug
 
 
 def next_free_id(ids: Iterable[str]) -> str:
@@ -105,7 +89,7 @@ def create_article(
     title = " ".join(title.split())
     if not title:
         raise KBError("the title is empty", hint='pass the question the article answers, e.g. kb new "Reset your password"')
-    slug = slug_for_title(title)
+    slug = file_slug(title)
     if not slug:
         raise KBError(f"the title {title!r} has no letters or digits", hint="write the title in words, e.g. \"Why was I charged twice?\"")
     categories = load_categories(project.categories_file)

@@ -8,17 +8,17 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import posixpath
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
 
 from supportkb.generator.core.articles import Article, LoadResult, parse_interval_days, url_for_path
 from supportkb.generator.core.categories import Category
 from supportkb.generator.core.errors import ConfigError, Diagnostic, Severity
+from supportkb.generator.core.links import article_for_reference, linked_article
+from supportkb.generator.core.markdown_text import plain_text, prose_lines
 
 RULES: dict[str, str] = {
     "image-alt": "an image has no alt text",
@@ -208,7 +208,6 @@ def lint_kb(
 
 # --- Per-article rules ------------------------------------------------------------------------
 
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _HTML_IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 _ALT_ATTR = re.compile(r"""\balt\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
 
@@ -217,28 +216,11 @@ def _image_alt(article: Article, finder: _Finder) -> None:
     for link in article.links:
         if link.is_image and not link.text.strip():
             finder.add("image-alt", article, link.line, f"image {link.target!r} has no alt text", "describe the image between the brackets: ![Invoice settings page](...)", col=link.col)
-    for number, line in _lines_outside_code(article):
+    for number, line in prose_lines(article.body, first_line=article.body_line):
         for match in _HTML_IMG.finditer(line):
             alt = _ALT_ATTR.search(match.group(0))
             if alt is None or not (alt.group(1) or alt.group(2) or alt.group(3) or "").strip():
                 finder.add("image-alt", article, number, "<img> has no alt text", 'add alt="what the image shows"', col=match.start() + 1)
-
-
-def _lines_outside_code(article: Article) -> list[tuple[int, str]]:
-    """(file line, text) of body lines outside fenced code blocks."""
-    lines: list[tuple[int, str]] = []
-    fence: str | None = None
-    for offset, line in enumerate(article.body.splitlines()):
-        match = _FENCE.match(line)
-        if fence is not None:
-            if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
-                fence = None
-            continue
-        if match:
-            fence = match.group(1)
-            continue
-        lines.append((article.body_line + offset, line))
-    return lines
 
 
 def _heading_order(article: Article, finder: _Finder) -> None:
@@ -284,11 +266,11 @@ def _orphans(loaded: LoadResult, categories: tuple[Category, ...], finder: _Find
         if source.is_internal:
             continue
         for link in source.links:
-            target = _resolve_article_link(source, link.target, by_path)
-            if target is not None and target != str(source.path):
-                reached.add(target)
+            linked = linked_article(source.path, link.target, by_path)
+            if linked is not None and linked[0].path != source.path:
+                reached.add(str(linked[0].path))
         for reference in source.related:
-            target_article = by_id.get(reference) or by_path.get(reference) or by_path.get(reference + ".md")
+            target_article = article_for_reference(reference, by_id, by_path)
             if target_article is not None and target_article.path != source.path:
                 reached.add(str(target_article.path))
     for article in loaded.articles:
@@ -303,29 +285,12 @@ def _orphans(loaded: LoadResult, categories: tuple[Category, ...], finder: _Find
         )
 
 
-def _resolve_article_link(article: Article, target: str, by_path: Mapping[str, Article]) -> str | None:
-    target = target.strip()
-    if not target or "://" in target or target.startswith(("/", "#", "mailto:", "tel:")):
-        return None
-    file_part = unquote(target.partition("#")[0].split("?", 1)[0])
-    resolved = posixpath.normpath(posixpath.join(str(article.path.parent), file_part))
-    return resolved if resolved in by_path else None
-
-
 _MIN_WORDS_FOR_DUPLICATES = 25
 """Shorter articles (stubs, redirects) are not compared: a few shared words mean nothing."""
-_CODE_BLOCK = re.compile(r"^ {0,3}(```|~~~).*?^ {0,3}\1", re.MULTILINE | re.DOTALL)
-_MARKUP = re.compile(r"!?\[([^\]]*)\]\([^)]*\)|<[^>]+>|[#*_`>|~-]+")
-
-
-def _plain_words(article: Article) -> str:
-    text = _CODE_BLOCK.sub(" ", article.body)
-    return _MARKUP.sub(lambda m: f" {m.group(1) or ''} ", text)
-
 
 def _near_duplicates(loaded: LoadResult, threshold: float, finder: _Finder) -> None:
     """Pairs of articles whose TF-IDF vectors (words and word pairs) are at least `threshold` alike."""
-    words = {id(a): _plain_words(a).split() for a in loaded.articles}  # Once per article: the slow part.
+    words = {id(a): plain_text(a.body).split() for a in loaded.articles}  # Once per article: the slow part.
     candidates = [a for a in loaded.articles if len(words[id(a)]) >= _MIN_WORDS_FOR_DUPLICATES]
     if len(candidates) < 2:
         return

@@ -6,14 +6,12 @@ import difflib
 import posixpath
 from collections import defaultdict
 from pathlib import PurePosixPath
-from urllib.parse import unquote
 
 from supportkb.generator.core.articles import KNOWN_KEYS, Article, LoadResult
 from supportkb.generator.core.categories import Category
 from supportkb.generator.core.errors import Diagnostic, Severity
+from supportkb.generator.core.links import article_for_reference, resolve_link
 from supportkb.generator.site.redirects import plan_redirects, source_path, stable_url
-
-_EXTERNAL_PREFIXES = ("http://", "https://", "mailto:", "tel:", "ftp://", "//", "data:")
 
 
 def validate_kb(
@@ -35,6 +33,7 @@ def validate_kb(
     by_id: dict[str, list[Article]] = defaultdict(list)
     for article in loaded.articles:
         by_id[article.id].append(article)
+    first_by_id = {article_id: twins[0] for article_id, twins in by_id.items()}
     category_ids = {c.id for c in categories}
 
     for article in loaded.articles:
@@ -61,7 +60,7 @@ def validate_kb(
                     add(article.line_of(key), "warning", f"unknown front-matter key {key!r}", _did_you_mean(key, KNOWN_KEYS, "the front-matter reference"), "unknown-key")
 
         for related_id in article.related:
-            target = _article_for_reference(related_id, by_id, by_path)
+            target = article_for_reference(related_id, first_by_id, by_path)
             if target is None:
                 add(article.line_of("related"), "error", f"related article {related_id!r} does not exist", "use another article's id", "missing-related")
             elif target.is_internal and not article.is_internal:
@@ -101,20 +100,13 @@ def _check_redirects(loaded: LoadResult, categories: tuple[Category, ...], *, st
     return found + list(conflicts)
 
 
-def _article_for_reference(reference: str, by_id: dict[str, list[Article]], by_path: dict[str, Article]) -> Article | None:
-    if reference in by_id:
-        return by_id[reference][0]
-    return by_path.get(reference) or by_path.get(reference + ".md")
-
-
 def _check_links(article: Article, shown: str, loaded: LoadResult, by_path: dict[str, Article]) -> list[Diagnostic]:
     found: list[Diagnostic] = []
     for link in article.links:
-        target = link.target.strip()
-        if not target or target.lower().startswith(_EXTERNAL_PREFIXES) or target.startswith("/"):
+        target = resolve_link(article.path, link.target)
+        if target is None:
             continue
-        file_part, _, anchor = target.partition("#")
-        file_part = unquote(file_part.split("?", 1)[0])
+        file_part, anchor, resolved = target.written, target.anchor, target.path
 
         def add(message: str, hint: str, code: str) -> None:
             found.append(Diagnostic(shown, link.line, link.col, "error", message, hint, code))
@@ -123,7 +115,6 @@ def _check_links(article: Article, shown: str, loaded: LoadResult, by_path: dict
             if anchor and anchor not in {h.anchor for h in article.headings}:
                 add(f"link to missing section #{anchor}", _did_you_mean(anchor, {h.anchor for h in article.headings}, "this article's headings"), "missing-anchor")
             continue
-        resolved = posixpath.normpath(posixpath.join(str(article.path.parent), file_part))
         if resolved.startswith("../"):
             if not (loaded.root / resolved).exists():
                 add(f"link target {file_part!r} does not exist", "fix the relative path", "missing-file")

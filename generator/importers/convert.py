@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 import nh3
 from markdownify import ATX, MarkdownConverter
 
-from supportkb.generator.core.markdown_scan import slugify
+from supportkb.generator.core.slug import unique_anchor
 
 if TYPE_CHECKING:
     from bs4 import BeautifulSoup, Tag
@@ -333,13 +333,11 @@ def heading_anchor_map(html: str) -> dict[str, str]:
 def _anchor_map(soup: BeautifulSoup) -> dict[str, str]:
     mapping: dict[str, str] = {}
     used: set[str] = set()
-    from markdown.extensions.toc import unique
-
     for heading in soup.find_all(re.compile(r"^h[1-6]$")):
         text = " ".join(heading.get_text(" ").split())
         if not text:
             continue
-        anchor = unique(slugify(text) or "_", used)
+        anchor = unique_anchor(text, used)
         ids = [heading.get("id")] + [a.get("name") or a.get("id") for a in heading.find_all("a")]
         previous = heading.find_previous_sibling()
         if previous is not None and previous.name == "a" and not previous.get_text(strip=True):

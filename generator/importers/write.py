@@ -53,8 +53,8 @@ from supportkb.generator.importers.tempfiles import (
     stage_texts,
 )
 from supportkb.generator.core.json_input import parse_json
-from supportkb.generator.authoring.new_article import slug_for_title
 from supportkb.generator.core.project import Project, display_path
+from supportkb.generator.core.slug import file_slug
 
 STATE_FILE_NAME = "import-state.json"
 _STATE_VERSION = 1
@@ -180,8 +180,8 @@ def import_export(
             path = by_id[article.key].path
         else:
             category = category_ids.get(article.category_key or "", GENERAL_CATEGORY[0])
-            folder = PurePosixPath(category) / (slug_for_title(article.section) if article.section else "")
-            path = _free_path(folder, slug_for_title(article.title) or article.key, taken)
+            folder = PurePosixPath(category) / (file_slug(article.section) if article.section else "")
+            path = _free_path(folder, file_slug(article.title) or article.key, taken)
         if not (_is_inside(project.articles_dir, path) and _is_inside(project.articles_dir, _asset_folder(export, article))):
             refuse(article, "its files would be written outside kb/articles (a linked folder there?)")
             articles.remove(article)
@@ -371,7 +371,7 @@ def _map_categories(
         if found not in ids:
             found = by_title.get(category.title.casefold())
         if found is None:
-            found = slug_for_title(category.title) or slug_for_title(f"category {category.key}") or "category"
+            found = file_slug(category.title) or file_slug(f"category {category.key}") or "category"
             if found not in ids:  # An existing category with the same id is the same subject.
                 added.append((found, category.title, category.description))
                 ids.add(found)
@@ -462,7 +462,7 @@ def _asset_folder(export: SourceExport, article: SourceArticle) -> PurePosixPath
 
 def _asset_path(plan: _Plan, article: SourceArticle, source: Path) -> PurePosixPath:
     """Where an export file goes: images/<vendor>/<article id>/<file name slug>.<suffix>."""
-    name = slug_for_title(source.stem) or "file"
+    name = file_slug(source.stem) or "file"
     suffix = re.sub(r"[^a-z0-9]", "", source.suffix.lower())
     extension = f".{suffix}" if suffix else ""
     target = _asset_folder(plan.export, article) / f"{name}{extension}"

@@ -7,13 +7,15 @@ scores only the articles that share one (SciPy, in chunks of rows, so memory sta
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
 
 from supportkb.generator.core.articles import Article
+from supportkb.generator.core.links import article_for_reference
+from supportkb.generator.core.markdown_text import plain_text
+from supportkb.generator.core.text import FUNCTION_WORDS, word_parts
 
 SIGNATURE_TERMS = 32
 """Terms kept per article; more finds weaker neighbours at a higher cost."""
@@ -24,16 +26,10 @@ TAG_BONUS = 0.06
 CHUNK_ROWS = 512
 """Similarity rows computed at once; bounds memory on large knowledge bases."""
 
-_WORD = re.compile(r"[^\W_]{3,}", re.UNICODE)
-_MARKUP = re.compile(r"```.*?```|<[^>]+>|\]\([^)]*\)|[#*_`>|!\[\]]", re.DOTALL)
-_STOP = frozenset(
-    """about above after again against all also and any are because been before being below between
-    both but can cannot could did does doing down during each few for from further had has have having
-    her here hers him his how into its itself just more most not now off once only other our ours out
-    over own same she should some such than that the their theirs them then there these they this those
-    through too under until very was were what when where which while who whom why will with would you
-    your yours yourself click open select choose want need use using used see also""".split()
-)
+MIN_WORD_CHARS = 3
+"""Shorter words ('id', 'ok') link too many unrelated articles."""
+HOW_TO_WORDS = frozenset("click open select choose want need use using used see also".split())
+"""Words every how-to article uses: they say nothing about what it is about."""
 
 
 @dataclass(frozen=True)
@@ -59,7 +55,7 @@ def find_related(articles: Sequence[Article], *, limit: int = 5) -> dict[str, tu
     for article in articles:
         chosen: list[str] = []
         for reference in article.related:
-            target = by_id.get(reference) or by_path.get(reference) or by_path.get(reference + ".md")
+            target = article_for_reference(reference, by_id, by_path)
             if target is not None and target.id != article.id and target.id not in chosen:
                 chosen.append(target.id)
         for neighbour in computed.get(article.id, ()):
@@ -132,7 +128,7 @@ def _term_counts(article: Article) -> Counter[str]:
     ):
         for word in _words(text):
             counts[word] += weight
-    body = _MARKUP.sub(" ", article.body)
+    body = plain_text(article.body)
     for word in islice(_words(body), BODY_WORDS):
         counts[word] += 1
     for tag in article.tags:
@@ -140,10 +136,9 @@ def _term_counts(article: Article) -> Counter[str]:
     return counts
 
 
-def _words(text: str):  # type: ignore[no-untyped-def]
-    for match in _WORD.finditer(text.lower()):
-        word = match.group(0)
-        if word not in _STOP and not word.isdigit():
+def _words(text: str) -> Iterator[str]:
+    for word in word_parts(text):
+        if len(word) >= MIN_WORD_CHARS and word not in FUNCTION_WORDS and word not in HOW_TO_WORDS and not word.isdigit():
             yield word
 
 

@@ -12,6 +12,7 @@ import yaml
 
 from supportkb.generator.core.atomic import write_text_atomic
 from supportkb.generator.core.errors import KBError
+from supportkb.generator.core.slug import file_slug
 
 if TYPE_CHECKING:
     from supportkb.gaps.analysis.find import Cluster, GapReport
@@ -49,11 +50,6 @@ def suggest_title(cluster: Cluster) -> str:
         title = " ".join(t.capitalize() if i == 0 else t for i, t in enumerate(cluster.top_terms[:4])) or text
     title = title[:1].upper() + title[1:]
     return title[:90]
-
-
-def _slug(text: str) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-    return slug[:60].rstrip("-") or "draft"
 
 
 def _category_for(cluster: Cluster, articles: Sequence[Article]) -> str | None:
@@ -137,10 +133,11 @@ def write_drafts(
     written: list[Draft] = []
     for rank, cluster in enumerate(gaps, start=1):
         title = suggest_title(cluster)
-        path = folder / f"{_slug(title)}.md"
+        slug = file_slug(title) or "draft"
+        path = folder / f"{slug}.md"
         counter = 2
         while path.exists() or any(d.path == path for d in written):
-            path = folder / f"{_slug(title)}-{counter}.md"
+            path = folder / f"{slug}-{counter}.md"
             counter += 1
         write_text_atomic(path, draft_text(cluster, articles=articles, rank=rank))
         written.append(Draft(path, title, cluster.label))

@@ -30,7 +30,7 @@ from supportkb.generator.importers.model import (
     new_record_identity,
     parse_timestamp,
 )
-from supportkb.generator.authoring.new_article import slug_for_title
+from supportkb.generator.core.slug import file_slug
 
 _ARTICLE_URL = re.compile(r"/solutions/articles/(\d+)")
 _VISIBILITY = {
@@ -106,7 +106,7 @@ def read_export(source: Path) -> SourceExport:
         agent = agents.get(str(record.get("agent_id")), {})
         contact: dict[str, Any] = agent["contact"] if isinstance(agent.get("contact"), dict) else agent
         seo: dict[str, Any] = record["seo_data"] if isinstance(record.get("seo_data"), dict) else {}
-        slug = slug_for_title(title)
+        slug = file_slug(title)
         converted.append(
             SourceArticle(
                 key=key,

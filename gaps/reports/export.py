@@ -1,4 +1,4 @@
-"""Gap and feature-gap clusters as CSV files for Productboard's and Jira's CSV importers.
+"""Gap and feature-gap clusters as CSV files for Productboard's, Jira's and Canny's CSV importers.
 
 Every cell is made safe for spreadsheets: text starting with = + - @ (or a tab / carriage
 return) gets a leading apostrophe, so a customer's words never run as a formula (CSV injection).
@@ -18,11 +18,16 @@ from supportkb.gaps.analysis.render import safe_cell
 if TYPE_CHECKING:
     from supportkb.gaps.analysis.find import Cluster, GapReport
 
-Target = Literal["productboard", "jira"]
-TARGETS: tuple[str, ...] = ("productboard", "jira")
+Target = Literal["productboard", "jira", "canny"]
+TARGETS: tuple[str, ...] = ("productboard", "jira", "canny")
 PRODUCTBOARD_COLUMNS = ("Note title", "Note text", "Tags", "Source origin", "Source record ID", "Display URL")
 JIRA_COLUMNS = ("Summary", "Issue Type", "Priority", "Description", "Labels", "Labels", "Labels", "Component")
 """Jira reads repeated 'Labels' headers as several labels of one issue."""
+CANNY_COLUMNS = ("Title", "Details", "Board", "Votes", "Tags", "Ticket IDs")
+"""One Canny post per cluster; Votes is how many tickets ask it."""
+DEFAULT_CANNY_BOARD = "Feature Requests"
+_CELL_LIMIT = 32_000
+"""Spreadsheets cut a cell at 32,767 characters; a long ticket-id list stops before that."""
 _JIRA_PRIORITY = {"high": "High", "medium": "Medium", "low": "Low", "urgent": "Highest", "critical": "Highest"}
 
 
@@ -65,8 +70,14 @@ def _record_id(cluster: Cluster) -> str:
     return f"supportkb-{cluster.ticket_ids[0]}" if cluster.ticket_ids else "supportkb-empty"
 
 
-def export_clusters(clusters: Sequence[Cluster], target: Target, *, source: str = "tickets") -> str:
-    """CSV text for the target's importer, one row per cluster."""
+def _all_ids(cluster: Cluster) -> str:
+    joined = ", ".join(cluster.ticket_ids)
+    return joined if len(joined) <= _CELL_LIMIT else joined[: joined.rfind(", ", 0, _CELL_LIMIT)] + " …"
+
+
+def export_clusters(clusters: Sequence[Cluster], target: Target, *, source: str = "tickets",
+                    board: str = DEFAULT_CANNY_BOARD) -> str:
+    """CSV text for the target's importer, one row per cluster (`board`: Canny's board)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     if target == "productboard":
@@ -75,6 +86,12 @@ def export_clusters(clusters: Sequence[Cluster], target: Target, *, source: str 
             tags = ", ".join(t for t in ("support-gap", cluster.case_type, cluster.product_area, cluster.coverage) if t)
             url = cluster.best_article.url if cluster.best_article is not None and not cluster.best_article.is_internal else ""
             row = [cluster.label, _description(cluster, source=source), tags, "supportkb", _record_id(cluster), url]
+            writer.writerow([safe_cell(cell) for cell in row])
+    elif target == "canny":
+        writer.writerow(CANNY_COLUMNS)
+        for cluster in clusters:
+            tags = ", ".join(t for t in ("support-gap", cluster.case_type, cluster.product_area) if t)
+            row = [cluster.label, _description(cluster, source=source), board, cluster.size, tags, _all_ids(cluster)]
             writer.writerow([safe_cell(cell) for cell in row])
     else:
         writer.writerow(JIRA_COLUMNS)

@@ -8,7 +8,7 @@ import io
 import json
 from pathlib import Path
 
-from supportkb.gaps.reports.export import JIRA_COLUMNS, export_clusters, exported_clusters
+from supportkb.gaps.reports.export import CANNY_COLUMNS, JIRA_COLUMNS, export_clusters, exported_clusters
 from supportkb.gaps.analysis.render import safe_cell
 from supportkb.gaps.reports.pageviews import read_pageviews
 from supportkb.gaps.tickets.reader import read_tickets
@@ -87,3 +87,25 @@ def test_export_is_importer_ready_and_injection_safe(loop_analysis) -> None:  # 
     # One rule for every CSV: a plain number stays a number, anything else a formula could start is text.
     assert [safe_cell(v) for v in ("-1", "-1+cmd|' /C calc'!A0", "+a", "\tx", "%0A=1", "ok")] == [
         "-1", "'-1+cmd|' /C calc'!A0", "'+a", "'\tx", "'%0A=1", "ok"]
+
+
+def test_canny_export_is_one_post_per_cluster_with_its_tickets(loop_analysis) -> None:  # type: ignore[no-untyped-def]
+    import dataclasses
+
+    (cluster,) = exported_clusters(loop_analysis.report)
+    rows = list(csv.reader(io.StringIO(export_clusters([cluster], "canny", board="Ideas"))))
+    assert tuple(rows[0]) == CANNY_COLUMNS == ("Title", "Details", "Board", "Votes", "Tags", "Ticket IDs")
+    post = dict(zip(rows[0], rows[1]))
+    assert post["Title"] == "PDF export of report" and post["Board"] == "Ideas"
+    assert post["Votes"] == str(cluster.size) and int(post["Votes"]) > 10  # Votes: how many tickets ask it.
+    assert post["Ticket IDs"].split(", ") == list(cluster.ticket_ids)
+    assert "Ticket ids: " + ", ".join(cluster.ticket_ids[:20]) in post["Details"]
+    assert post["Tags"].startswith("support-gap")
+    hostile = dataclasses.replace(cluster, label="=cmd|' /C calc'!A0", product_area="+Reports", ticket_ids=("-2+3", *cluster.ticket_ids))
+    post = dict(zip(CANNY_COLUMNS, list(csv.reader(io.StringIO(export_clusters([hostile], "canny"))))[1]))
+    assert post["Title"] == "'=cmd|' /C calc'!A0" and post["Board"] == "Feature Requests"
+    assert post["Ticket IDs"].startswith("'-2+3, ") and post["Tags"] == safe_cell(post["Tags"])
+    many = dataclasses.replace(cluster, ticket_ids=tuple(f"T{n:06d}" for n in range(5000)))
+    ids = dict(zip(CANNY_COLUMNS, list(csv.reader(io.StringIO(export_clusters([many], "canny"))))[1]))["Ticket IDs"]
+    assert len(ids) < 32_767 and ids.endswith(" …")  # A spreadsheet keeps the whole cell.
+    assert all(len(i) == 7 for i in ids.removesuffix(" …").split(", "))  # No id is cut in half.

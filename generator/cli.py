@@ -9,27 +9,26 @@ from pathlib import Path
 import click
 
 from supportkb.generator.checking.check import check_project, format_report
-from supportkb.generator.cli_options import config_option, kb_option
+from supportkb.generator.cli_options import config_option, format_options, output_option, project_options, write_output
 from supportkb.generator.core.project import find_project
 
 
 @click.command()
-@kb_option
-@config_option
+@project_options
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json", "github"]),
-    default="text",
-    show_default=True,
-    help="github: annotations on the pull request's lines.",
-)
 @click.option("--external", is_flag=True, help="Also check http(s) links (bounded, cached in .kb-cache/).")
-def check(kb_dir: Path | None, config_file: Path | None, strict: bool, output_format: str, external: bool) -> None:
-    """Validate every article; print path:line:col findings and exit 1 on any error."""
+@format_options("text", "json", "github", default="text")
+@output_option
+def check(kb_dir: Path | None, config_file: Path | None, strict: bool, external: bool, output_format: str, output: Path | None) -> None:
+    """Validate every article; print path:line:col findings and exit 1 on any error.
+
+    \b
+    Examples:
+      kb check --strict
+      kb check --format github          # annotations on a pull request's lines, in CI
+    """
     report = check_project(find_project(kb=kb_dir, config_file=config_file), strict=strict, external=external)
-    click.echo(format_report(report, output_format), nl=False)
+    write_output(format_report(report, output_format), output)
     if output_format != "json":
         click.echo(report.summary(), err=True)
     if report.errors:
@@ -38,9 +37,14 @@ def check(kb_dir: Path | None, config_file: Path | None, strict: bool, output_fo
 
 @click.command()
 @config_option
-@click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True, metavar="IP:PORT")
+@click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True, metavar="IP:PORT", help="Address the preview listens on.")
 def serve(config_file: Path | None, dev_addr: str) -> None:
-    """Preview the site with live reload while you write."""
+    """Preview the site with live reload while you write.
+
+    \b
+    Example:
+      kb serve --dev-addr 127.0.0.1:8001
+    """
     from supportkb.generator.site.preview import serve_preview
 
     project = find_project(config_file=config_file)

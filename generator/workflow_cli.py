@@ -7,10 +7,8 @@ from pathlib import Path
 
 import click
 
+from supportkb.generator.cli_options import format_options, output_option, project_options, write_output
 from supportkb.generator.core.project import display_path
-
-_CONFIG_HELP = "The project's mkdocs.yml (default: found upward from the current folder)."
-_KB_HELP = "A folder of Markdown articles instead of the project's kb/."
 
 
 @click.command()
@@ -19,7 +17,12 @@ _KB_HELP = "A folder of Markdown articles instead of the project's kb/."
 @click.option("--ci", type=click.Choice(["github", "gitlab", "both", "none"]), default="github", show_default=True, help="Which CI configuration to write.")
 @click.option("--force", is_flag=True, help="Write into a non-empty folder: add missing files, keep every existing one as it is.")
 def init(directory: Path, site_name: str | None, ci: str, force: bool) -> None:
-    """Create a new help center in DIRECTORY that builds with no edits."""
+    """Create a new help center in DIRECTORY that builds with no edits.
+
+    \b
+    Example:
+      kb init acme-help --name "Acme Help Center" --ci gitlab
+    """
     from supportkb.generator.authoring.scaffold import init_project
 
     result = init_project(directory, site_name=site_name, ci=ci, force=force)
@@ -37,14 +40,18 @@ def init(directory: Path, site_name: str | None, ci: str, force: bool) -> None:
 @click.command()
 @click.argument("title")
 @click.option("-c", "--category", help="A category id from kb/categories.yml (also the article's folder).")
-@click.option("--audience", type=click.Choice(["public", "internal"]), default="public", show_default=True)
+@click.option("--audience", type=click.Choice(["public", "internal"]), default="public", show_default=True, help="public: on the site; internal: for agents only.")
 @click.option("--summary", default="", help="One sentence shown in search results.")
 @click.option("-t", "--tag", "tags", multiple=True, help="A tag; repeat for more.")
 @click.option("--owner", help="Who keeps the article right (default: from git config user.email/user.name).")
-@click.option("--kb", "kb_dir", type=click.Path(path_type=Path, file_okay=False), help=_KB_HELP)
-@click.option("-f", "--config-file", type=click.Path(path_type=Path, dir_okay=False), help=_CONFIG_HELP)
+@project_options
 def new(title: str, category: str | None, audience: str, summary: str, tags: tuple[str, ...], owner: str | None, kb_dir: Path | None, config_file: Path | None) -> None:
-    """Create an article titled TITLE with complete front matter and print its path."""
+    """Create an article titled TITLE with complete front matter and print its path.
+
+    \b
+    Example:
+      kb new "How do I export my invoices?" --category billing --tag invoices
+    """
     from supportkb.generator.authoring.new_article import create_article
     from supportkb.generator.core.project import find_project
 
@@ -56,11 +63,16 @@ def new(title: str, category: str | None, audience: str, summary: str, tags: tup
 
 
 @click.command()
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
-@click.option("--kb", "kb_dir", type=click.Path(path_type=Path, file_okay=False), help=_KB_HELP)
-@click.option("-f", "--config-file", type=click.Path(path_type=Path, dir_okay=False), help=_CONFIG_HELP)
-def stats(as_json: bool, kb_dir: Path | None, config_file: Path | None) -> None:
-    """Count articles by category, audience, owner and review status."""
+@project_options
+@format_options("text", "json", default="text")
+@output_option
+def stats(kb_dir: Path | None, config_file: Path | None, output_format: str, output: Path | None) -> None:
+    """Count articles by category, audience, owner and review status.
+
+    \b
+    Example:
+      kb stats --json -o stats.json
+    """
     from supportkb.generator.core.articles import load_articles
     from supportkb.generator.core.categories import load_categories
     from supportkb.generator.checking.check import lint_config_for
@@ -73,10 +85,10 @@ def stats(as_json: bool, kb_dir: Path | None, config_file: Path | None) -> None:
         load_categories(project.categories_file),
         default_review_every_days=lint_config_for(project).review_every_days,
     )
-    if as_json:
-        click.echo(json.dumps(result.as_json(), indent=2, ensure_ascii=False))
+    if output_format == "json":
+        write_output(json.dumps(result.as_json(), indent=2, ensure_ascii=False) + "\n", output)
     else:
-        click.echo(format_stats(result), nl=False)
+        write_output(format_stats(result), output)
 
 
 @click.command("import")
@@ -93,13 +105,18 @@ def stats(as_json: bool, kb_dir: Path | None, config_file: Path | None) -> None:
 @click.option("--owner", help="Owner of every imported article (default: the export's author).")
 @click.option("--overwrite", is_flag=True, help="Replace articles edited here since the last import.")
 @click.option("--dry-run", is_flag=True, help="Report what would change; write nothing.")
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("--kb", "kb_dir", type=click.Path(path_type=Path, file_okay=False), help=_KB_HELP)
-@click.option("-f", "--config-file", type=click.Path(path_type=Path, dir_okay=False), help=_CONFIG_HELP)
-def import_(source: str, export: Path, audience: str, owner: str | None, overwrite: bool, dry_run: bool, output_format: str, kb_dir: Path | None, config_file: Path | None) -> None:
+@project_options
+@format_options("text", "json", default="text")
+@output_option
+def import_(source: str, export: Path, audience: str, owner: str | None, overwrite: bool, dry_run: bool, output_format: str, output: Path | None, kb_dir: Path | None, config_file: Path | None) -> None:
     """Convert a help desk's export (SOURCE: zendesk, intercom, freshdesk, confluence) into articles.
 
     EXPORT is the export's folder (or JSON file). Re-running updates changed articles only.
+
+    \b
+    Examples:
+      kb import zendesk zendesk-export/ --dry-run
+      kb import confluence space-export/ --audience internal --json -o import.json
     """
     from supportkb.generator.core.errors import KBError
 
@@ -115,9 +132,9 @@ def import_(source: str, export: Path, audience: str, owner: str | None, overwri
     project = find_project(kb=kb_dir, config_file=config_file)
     report = import_export(project, read_export(source, export), audience=audience, owner=owner, overwrite=overwrite, dry_run=dry_run, source_label=display_path(export))  # type: ignore[arg-type]
     if output_format == "json":
-        click.echo(json.dumps(report.as_json(), indent=2, ensure_ascii=False))
+        write_output(json.dumps(report.as_json(), indent=2, ensure_ascii=False) + "\n", output)
     else:
-        click.echo(format_import_report(report), nl=False)
+        write_output(format_import_report(report), output)
 
 
 COMMANDS = [init, new, stats, import_]

@@ -6,37 +6,26 @@ import json
 import sys
 import time
 from pathlib import Path
+from collections.abc import Iterator
 from typing import IO, TYPE_CHECKING, Any
 
 import click
 
+from supportkb.generator.cli_options import format_options, output_option, project_options, write_output
 from supportkb.generator.core.errors import KBError
 
 if TYPE_CHECKING:
     from supportkb.generator.core.project import Project
 
-FORMATS = ("text", "md", "html", "url", "json")
-
 
 def _project_options(function: Any) -> Any:
+    """--kb, -f/--config-file and where the index lives."""
     function = click.option(
         "--index-dir",
         type=click.Path(file_okay=False, path_type=Path),
         help="Keep the index here instead of .kb-cache/ (project) or the user cache (--kb).",
     )(function)
-    function = click.option(
-        "--config-file",
-        "-f",
-        type=click.Path(dir_okay=False, path_type=Path),
-        help="The project's mkdocs.yml.",
-    )(function)
-    function = click.option(
-        "--kb",
-        "kb_dir",
-        type=click.Path(file_okay=False, path_type=Path),
-        help="Search any folder of Markdown files instead of the project found from here.",
-    )(function)
-    return function
+    return project_options(function)
 
 
 def _find_project(kb_dir: Path | None, config_file: Path | None) -> Project:
@@ -60,14 +49,8 @@ def _progress(message: str) -> None:
     show_default=True,
     help="Most results to show.",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(FORMATS),
-    default=None,
-    help="Output format (default text).",
-)
-@click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
+@format_options("text", "md", "html", "url", "json", default="text")
+@output_option
 @click.option("--internal", is_flag=True, help="Include agent-only (internal) articles.")
 @click.option(
     "--batch",
@@ -80,24 +63,23 @@ def search_command(
     config_file: Path | None,
     index_dir: Path | None,
     limit: int,
-    fmt: str | None,
-    as_json: bool,
+    output_format: str,
+    output: Path | None,
     internal: bool,
     batch: IO[str] | None,
 ) -> None:
     """Find the articles that answer QUERY, best first, with links ready to paste.
 
     \b
-    kb search refund takes how long
-    kb search "reset password" --format md      # [Title](https://help.../a/id/#section)
-    kb search --kb docs/ --batch queries.jsonl --json
+    Examples:
+      kb search refund takes how long
+      kb search "reset password" --format md      # [Title](https://help.../a/id/#section)
+      kb search --kb docs/ --batch queries.jsonl --json
     """
     from supportkb.search.engine import open_index_for_project
     from supportkb.search.links import render
 
-    if as_json and fmt not in (None, "json"):
-        raise KBError(f"--json and --format {fmt} disagree", hint="pass only one of them")
-    fmt = "json" if as_json else (fmt or "text")
+    fmt = output_format
     if batch is not None:
         if query:
             raise KBError("give either a QUERY or --batch, not both")
@@ -112,12 +94,17 @@ def search_command(
     if len(index) == 0:
         _progress(f"no articles found in {project.articles_dir}")
     if batch is not None:
-        _run_batch(index, batch, project=project, limit=limit, include_internal=internal)
+        lines = _run_batch(index, batch, project=project, limit=limit, include_internal=internal)
+        if output is None:
+            for line in lines:  # As each query is answered: a long batch shows progress.
+                click.echo(line)
+        else:
+            write_output("".join(line + "\n" for line in lines), output)
         return
     text = " ".join(query)
     results = index.query(text, limit=limit, include_internal=internal)
     if fmt == "json":
-        click.echo(render(results, "json", site_url=project.site_url))
+        write_output(render(results, "json", site_url=project.site_url) + "\n", output)
         return
     if results.is_fuzzy and results.did_you_mean:
         click.echo(f"No exact matches; showing results for: {results.did_you_mean}", err=True)
@@ -128,13 +115,13 @@ def search_command(
     if not results.hits:
         click.echo(f"No results for {text!r}.", err=True)
         return
-    color = fmt == "text" and sys.stdout.isatty()
-    click.echo(render(results, fmt, site_url=project.site_url, color=color))
+    color = fmt == "text" and output is None and sys.stdout.isatty()
+    write_output(render(results, fmt, site_url=project.site_url, color=color) + "\n", output)
 
 
 def _run_batch(
     index: Any, lines: IO[str], *, project: Project, limit: int, include_internal: bool
-) -> None:
+) -> Iterator[str]:
     """One JSON line out per query line in, in order (the evaluation harness's contract)."""
     from supportkb.search.links import hit_record
 
@@ -166,7 +153,7 @@ def _run_batch(
             results.append(
                 {key: full[key] for key in ("path", "id", "title", "url", "section", "score")}
             )
-        click.echo(json.dumps({"query": record["query"], "results": results}, ensure_ascii=False))
+        yield json.dumps({"query": record["query"], "results": results}, ensure_ascii=False)
 
 
 def _path_prefix(project: Project) -> str:
@@ -186,7 +173,13 @@ def _path_prefix(project: Project) -> str:
 def index_command(
     kb_dir: Path | None, config_file: Path | None, index_dir: Path | None, rebuild: bool
 ) -> None:
-    """Build or update the search index (only changed articles are re-indexed)."""
+    """Build or update the search index (only changed articles are re-indexed).
+
+    \b
+    Examples:
+      kb index
+      kb index --kb docs/ --rebuild
+    """
     from supportkb.search.engine import build_project_index, index_root_for
 
     project = _find_project(kb_dir, config_file)
@@ -208,7 +201,7 @@ def index_command(
 @click.command("api")
 @_project_options
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", type=click.IntRange(0, 65535), default=8080, show_default=True)
+@click.option("--port", type=click.IntRange(0, 65535), default=8080, show_default=True, help="Port to listen on (0: any free one).")
 @click.option(
     "--token",
     envvar="KB_API_TOKEN",
@@ -245,7 +238,12 @@ def api_command(
     refresh_every: float,
     events_db: Path | None,
 ) -> None:
-    """Serve search over HTTP: GET /search?q=, /articles/{id}, /healthz; POST /events with --events-db."""
+    """Serve search over HTTP: GET /search?q=, /articles/{id}, /healthz; POST /events with --events-db.
+
+    \b
+    Example:
+      kb api --port 8080 --cors-origin https://help.example.com --events-db events.db
+    """
     from supportkb.search.api import ApiSettings, serve
 
     project = _find_project(kb_dir, config_file)

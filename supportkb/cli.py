@@ -41,7 +41,14 @@ class KBGroup(click.Group):
 @click.group(cls=KBGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="kb")
 def main() -> None:
-    """supportkb: build, search and improve a docs-as-code help center."""
+    """supportkb: build, search and improve a docs-as-code help center.
+
+    Run `kb COMMAND --help` for a command's options and examples.
+
+    \b
+    Example:
+      kb init acme-help && cd acme-help && kb serve
+    """
 
 
 @main.command()
@@ -50,7 +57,14 @@ def main() -> None:
 @click.option("-d", "--site-dir", type=click.Path(path_type=Path, file_okay=False), help="Write the site here instead of site_dir.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors.")
 def build(config_file: Path | None, strict: bool, site_dir: Path | None, quiet: bool) -> None:
-    """Build the help center site (atomically: a failed build leaves the old site untouched)."""
+    """Build the help center site (atomically: a failed build leaves the old site untouched).
+
+    Also refreshes the search index that `kb search` and `kb api` read.
+
+    \b
+    Example:
+      kb build --strict -d public/
+    """
     project = find_project(config_file=config_file)
     assert project.config_file is not None
     site_cli.log_mkdocs_to_terminal(logging.WARNING if quiet else logging.INFO)

@@ -5,30 +5,22 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from supportkb.gaps.tickets.formats import FORMAT_NAMES
-from supportkb.generator.core.atomic import write_report
+from supportkb.generator.cli_options import TicketInput, format_options, output_option, project_options, ticket_options, write_output
 
-REPORT_FORMATS = ("md", "html", "json", "csv")
+if TYPE_CHECKING:
+    from supportkb.gaps.tickets.reader import ReadOptions
 
 
 @click.command("gaps")
-@click.argument("tickets", type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--kb", "kb_dir", type=click.Path(path_type=Path, file_okay=False),
-              help="Folder of Markdown articles (default: the project's docs folder from mkdocs.yml).")
-@click.option("--config-file", type=click.Path(path_type=Path, dir_okay=False), help="Path to mkdocs.yml.")
-@click.option("--format", "report_format", type=click.Choice(REPORT_FORMATS), default="md", show_default=True,
-              help="Report format.")
-@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
-              help="Write the report to this file instead of standard output.")
-@click.option("--input-format", type=click.Choice(FORMAT_NAMES),
-              help="Export format of TICKETS (default: detected from its header).")
-@click.option("--text-column", "text_columns", multiple=True, metavar="COLUMN",
-              help="Column holding ticket text; repeat for subject and body (default: subject + body/description).")
-@click.option("--id-column", metavar="COLUMN", help="Column holding the ticket id.")
-@click.option("--date-column", metavar="COLUMN", help="Column holding the ticket's creation date.")
+@project_options
+@ticket_options(input_formats=FORMAT_NAMES)
+@format_options("md", "html", "json", "csv", default="md")
+@output_option
 @click.option("--draft", "draft_dir", type=click.Path(path_type=Path, file_okay=False),
               help="Write a draft article stub for each top gap into this folder.")
 @click.option("--top", type=click.IntRange(min=1), default=10, show_default=True, help="How many gaps get a draft.")
@@ -40,15 +32,11 @@ REPORT_FORMATS = ("md", "html", "json", "csv")
               help="List uncovered one-off tickets together as a last 'long tail' entry.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress messages (totals are still printed).")
 def gaps_command(
-    tickets: Path,
+    tickets: TicketInput,
     kb_dir: Path | None,
     config_file: Path | None,
-    report_format: str,
+    output_format: str,
     output: Path | None,
-    input_format: str | None,
-    text_columns: tuple[str, ...],
-    id_column: str | None,
-    date_column: str | None,
     draft_dir: Path | None,
     top: int,
     min_cluster_size: int | None,
@@ -64,14 +52,13 @@ def gaps_command(
 
     \b
     Examples:
-      kb gaps export.csv --format html -o gaps.html
-      kb gaps tickets.jsonl --kb docs/ --text-column title --text-column message --format json
       kb gaps export.csv --draft drafts/ --top 5
+      kb gaps tickets.jsonl --kb docs/ --text-column title --text-column message --format json
+      kb gaps export.csv --format html -o gaps.html
     """
     from supportkb.gaps.analysis.find import GapOptions, analyse_export
     from supportkb.gaps.analysis.drafts import write_drafts
     from supportkb.gaps.analysis.render import render
-    from supportkb.gaps.tickets.reader import ReadOptions
     from supportkb.generator.core.articles import load_articles
     from supportkb.generator.core.errors import KBError
     from supportkb.generator.core.project import find_project
@@ -98,15 +85,15 @@ def gaps_command(
                 click.echo("", err=True)
 
     report = analyse_export(
-        tickets,
+        tickets.path,
         kb_dir,
-        ReadOptions(format=input_format, text_columns=text_columns, id_column=id_column, date_column=date_column),
+        read_options_for(tickets),
         GapOptions(min_cluster_size=min_cluster_size, include_covered=covered, long_tail=long_tail),
         on_stage=stage,
         on_progress=progress,
     )
     click.echo(
-        f"Read {report.tickets_read:,} tickets from {tickets} ({report.source_format}); "
+        f"Read {report.tickets_read:,} tickets from {tickets.path} ({report.source_format}); "
         f"skipped {report.tickets_skipped:,}.",
         err=True,
     )
@@ -116,12 +103,7 @@ def gaps_command(
         click.echo(f"  … {len(report.skipped) - 20} more skipped rows are listed in the report", err=True)
     for warning in report.warnings:
         click.echo(f"Warning: {warning}", err=True)
-    text = render(report, report_format)
-    if output is None:
-        click.echo(text, nl=False)
-    else:
-        write_report(output, text)
-        click.echo(f"Wrote {report_format.upper()} report to {output}", err=True)
+    write_output(render(report, output_format), output)
     if draft_dir is not None:
         drafts = write_drafts(report, draft_dir, articles=load_articles(kb_dir).articles, limit=top)
         click.echo(f"Wrote {len(drafts)} draft article(s) to {draft_dir}", err=True)
@@ -133,6 +115,14 @@ def gaps_command(
         f"in {time.perf_counter() - started:.1f}s.",
         err=True,
     )
+
+
+def read_options_for(tickets: TicketInput) -> ReadOptions:
+    """The reader's options from the ticket-input options (shared with `kb report`)."""
+    from supportkb.gaps.tickets.reader import ReadOptions
+
+    return ReadOptions(format=tickets.input_format, text_columns=tickets.text_columns,
+                       id_column=tickets.id_column, date_column=tickets.date_column)
 
 
 COMMANDS = [gaps_command]

@@ -10,7 +10,17 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from supportkb.generator.core.atomic import write_report
+from supportkb.gaps.analysis.cli import read_options_for
+from supportkb.gaps.reports.export import DEFAULT_CANNY_BOARD, TARGETS
+from supportkb.gaps.tickets.formats import FORMAT_NAMES
+from supportkb.generator.cli_options import (
+    TicketInput,
+    format_options,
+    output_option,
+    project_options,
+    ticket_options,
+    write_output,
+)
 from supportkb.generator.core.errors import KBError
 
 if TYPE_CHECKING:
@@ -21,18 +31,8 @@ if TYPE_CHECKING:
 _day = click.DateTime(formats=["%Y-%m-%d"])
 
 
-def _project_options(function: Any) -> Any:
-    function = click.option("-f", "--config-file", type=click.Path(path_type=Path, dir_okay=False), help="The project's mkdocs.yml.")(function)
-    function = click.option("--kb", "kb_dir", type=click.Path(path_type=Path, file_okay=False), help="A folder of Markdown articles instead of the project's.")(function)
-    function = click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write to this file instead of standard output.")(function)
-    return function
-
-
-def _ticket_options(function: Any, *, required: bool = True) -> Any:
-    function = click.option("--date-column", metavar="COLUMN", help="Column holding each ticket's creation date.")(function)
-    function = click.option("--tickets", "tickets_path", type=click.Path(path_type=Path, dir_okay=False), required=required,
-                            help="A ticket export (Zendesk, Freshdesk, Intercom, Jira, or any CSV / JSON Lines).")(function)
-    return function
+_tickets_required = ticket_options(input_formats=FORMAT_NAMES)
+_tickets_optional = ticket_options(input_formats=FORMAT_NAMES, required=False)
 
 
 def _release_options(function: Any) -> Any:
@@ -56,25 +56,16 @@ def _note(message: str) -> None:
     click.echo(message, err=True)
 
 
-def _emit(text: str, output: Path | None) -> None:
-    if output is None:
-        click.echo(text, nl=False)
-        return
-    write_report(output, text)
-    _note(f"Wrote {output}")
-
-
 def _project(kb_dir: Path | None, config_file: Path | None) -> Project:
     from supportkb.generator.core.project import find_project
 
     return find_project(kb=kb_dir, config_file=config_file)
 
 
-def _analyse(project: Project, tickets_path: Path, date_column: str | None) -> TicketAnalysis:
-    from supportkb.gaps.tickets.reader import ReadOptions
+def _analyse(project: Project, tickets: TicketInput) -> TicketAnalysis:
     from supportkb.gaps.reports.volume import analyse_tickets
 
-    analysis = analyse_tickets(tickets_path, project.articles_dir, read_options=ReadOptions(date_column=date_column), on_stage=_note)
+    analysis = analyse_tickets(tickets.path, project.articles_dir, read_options=read_options_for(tickets), on_stage=_note)
     report, volume = analysis.report, analysis.volume
     _note(f"Read {report.tickets_read:,} tickets ({report.source_format}), skipped {report.tickets_skipped:,}; "
           f"{len(report.clusters)} clusters.")
@@ -120,29 +111,39 @@ def _usage(events_db: Path | None, pageview_files: tuple[Path, ...], articles: A
 
 @click.group("report")
 def report() -> None:
-    """Reports for the monthly support/product review: usage, impact, spikes, the review itself, CSV export."""
+    """Reports for the monthly support/product review: usage, impact, spikes, the review itself, CSV export.
+
+    The subcommands that read a ticket export take it as TICKETS, with the same
+    --input-format, --text-column, --id-column and --date-column as `kb gaps`.
+
+    \b
+    Example:
+      kb report monthly export.csv --release CHANGELOG.md -o review.html
+    """
 
 
 @report.command("usage")
-@_project_options
+@project_options
+@_tickets_optional
 @_usage_options
-@click.option("--tickets", "tickets_path", type=click.Path(path_type=Path, dir_okay=False),
-              help="Also flag articles read before tickets on the same topic were opened.")
-@click.option("--date-column", metavar="COLUMN", help="Column holding each ticket's creation date.")
-@click.option("--since", type=_day, help="First day (YYYY-MM-DD) of events to count.")
-@click.option("--until", type=_day, help="Last day (YYYY-MM-DD) of events to count.")
+@click.option("--since", type=_day, metavar="YYYY-MM-DD", help="First day (YYYY-MM-DD) of events to count.")
+@click.option("--until", type=_day, metavar="YYYY-MM-DD", help="Last day (YYYY-MM-DD) of events to count.")
 @click.option("--top", type=click.IntRange(min=1), default=20, show_default=True, help="Rows per list.")
-@click.option("--format", "fmt", type=click.Choice(["md", "json"]), default="md", show_default=True)
+@format_options("md", "json", default="md")
+@output_option
 @click.option("--questions-csv", type=click.Path(path_type=Path, dir_okay=False),
               help="Also write zero-result and no-click searches as a CSV that `kb gaps` reads as questions.")
-def usage_command(output: Path | None, kb_dir: Path | None, config_file: Path | None, events_db: Path | None,
-                  pageview_files: tuple[Path, ...], tickets_path: Path | None, date_column: str | None,
-                  since: dt.datetime | None, until: dt.datetime | None, top: int, fmt: str, questions_csv: Path | None) -> None:
+def usage_command(tickets: TicketInput | None, kb_dir: Path | None, config_file: Path | None, events_db: Path | None,
+                  pageview_files: tuple[Path, ...], since: dt.datetime | None, until: dt.datetime | None, top: int,
+                  output_format: str, output: Path | None, questions_csv: Path | None) -> None:
     """Most viewed articles, articles that don't help, and searches that find nothing.
 
+    With a ticket export (TICKETS), also flags articles read before tickets on the same topic were opened.
+
     \b
+    Examples:
       kb report usage --events events.db
-      kb report usage --pageviews ga4-pages.csv --tickets export.csv
+      kb report usage export.csv --pageviews ga4-pages.csv
       kb report usage --events events.db --questions-csv searches.csv && kb gaps searches.csv
     """
     from supportkb.gaps.reports.usage import failed_searches_csv
@@ -152,23 +153,27 @@ def usage_command(output: Path | None, kb_dir: Path | None, config_file: Path | 
         raise click.UsageError("pass --events (the API's event database) and/or --pageviews (an analytics export)")
     project = _project(kb_dir, config_file)
     articles = load_articles(project.articles_dir).articles
-    volume = _analyse(project, tickets_path, date_column).volume if tickets_path else None
+    volume = _analyse(project, tickets).volume if tickets is not None else None
     full = _usage(events_db, pageview_files, articles, volume, since=since.date() if since else None,
                   until=until.date() if until else None, top=10**9)
     shown = dataclasses.replace(full, most_viewed=full.most_viewed[:top], ineffective=full.ineffective[:top],
                                 zero_result=full.zero_result[:top], no_click=full.no_click[:top])
     if questions_csv is not None:
-        _emit(failed_searches_csv(full), questions_csv)
-    _emit(_usage_json(shown) if fmt == "json" else _usage_markdown(shown), output)
+        write_output(failed_searches_csv(full), questions_csv)
+    write_output(_as_json(shown) if output_format == "json" else _usage_markdown(shown), output)
 
 
-def _usage_json(usage: Any) -> str:
+def _as_json(result: Any) -> str:
+    """A report's dataclass as JSON, dates as YYYY-MM-DD."""
+
     def default(value: Any) -> Any:
         if isinstance(value, (dt.date, dt.datetime)):
             return value.isoformat()
+        if isinstance(value, Path):
+            return value.as_posix()
         raise TypeError(type(value).__name__)
 
-    return json.dumps(dataclasses.asdict(usage), indent=2, default=default, ensure_ascii=False) + "\n"
+    return json.dumps(dataclasses.asdict(result), indent=2, default=default, ensure_ascii=False) + "\n"
 
 
 def _usage_markdown(usage: Any) -> str:
@@ -189,17 +194,21 @@ def _usage_markdown(usage: Any) -> str:
 
 
 @report.command("impact")
-@_project_options
-@_ticket_options
+@project_options
+@_tickets_required
 @click.option("--weeks", type=click.IntRange(2, 26), default=6, show_default=True, help="Weeks compared on each side of a change.")
-@click.option("--since", type=_day, help="Only article changes on or after this day.")
-@click.option("--format", "fmt", type=click.Choice(["md", "html"]), default="md", show_default=True, help="html: with a weekly chart per change.")
-def impact_command(output: Path | None, kb_dir: Path | None, config_file: Path | None, tickets_path: Path,
-                   date_column: str | None, weeks: int, since: dt.datetime | None, fmt: str) -> None:
-    """Did the fix reduce tickets? Weekly ticket volume before and after each article change (dates from git).
+@click.option("--since", type=_day, metavar="YYYY-MM-DD", help="Only article changes on or after this day.")
+@format_options("md", "html", "json", default="md")
+@output_option
+def impact_command(tickets: TicketInput, kb_dir: Path | None, config_file: Path | None, weeks: int,
+                   since: dt.datetime | None, output_format: str, output: Path | None) -> None:
+    """Did the fix reduce tickets? Weekly volume in a ticket export (TICKETS) before and after each article change.
+
+    Change dates come from git; html draws a weekly chart per change.
 
     \b
-      kb report impact --tickets export.csv --format html -o impact.html
+    Example:
+      kb report impact export.csv --format html -o impact.html
     """
     from supportkb.gaps.reports.impact import article_changes, measure_impact
     from supportkb.gaps.reports.monthly import render_impact
@@ -212,23 +221,26 @@ def impact_command(output: Path | None, kb_dir: Path | None, config_file: Path |
                       hint="run this inside the git checkout of the knowledge base; change dates come from `git log`")
     if since is not None:
         changes = tuple(c for c in changes if c.day >= since.date())
-    analysis = _analyse(project, tickets_path, date_column)
+    analysis = _analyse(project, tickets)
     titles = {str(a.path): a.title for a in load_articles(project.articles_dir).articles}
     result = measure_impact(changes, analysis.volume, titles=titles, window_weeks=weeks)
-    _emit(render_impact(result, fmt), output)
+    write_output(_as_json(result) if output_format == "json" else render_impact(result, output_format), output)
 
 
 @report.command("spikes")
-@_project_options
-@_ticket_options
+@project_options
+@_tickets_required
 @_release_options
-def spikes_command(output: Path | None, kb_dir: Path | None, config_file: Path | None, tickets_path: Path,
-                   date_column: str | None, notes_file: Path | None, use_tags: bool, repo: Path) -> None:
-    """Questions whose weekly volume rose clearly after a release, with the articles it made stale.
+@format_options("md", "json", default="md")
+@output_option
+def spikes_command(tickets: TicketInput, kb_dir: Path | None, config_file: Path | None, notes_file: Path | None,
+                   use_tags: bool, repo: Path, output_format: str, output: Path | None) -> None:
+    """Questions in a ticket export (TICKETS) whose weekly volume rose clearly after a release, with the articles it made stale.
 
     \b
-      kb report spikes --tickets export.csv --release CHANGELOG.md
-      kb report spikes --tickets export.csv --tags --repo ../product
+    Examples:
+      kb report spikes export.csv --tags --repo ../product
+      kb report spikes export.csv --release CHANGELOG.md
     """
     from supportkb.gaps.analysis.render import md_code, md_text
     from supportkb.gaps.reports.spikes import find_spikes
@@ -238,8 +250,11 @@ def spikes_command(output: Path | None, kb_dir: Path | None, config_file: Path |
     if not releases:
         raise click.UsageError("pass --release NOTES.md (with dated versions) or --tags --repo PRODUCT_REPO")
     project = _project(kb_dir, config_file)
-    analysis = _analyse(project, tickets_path, date_column)
+    analysis = _analyse(project, tickets)
     result = find_spikes(releases, analysis.volume, articles=load_articles(project.articles_dir).articles, site_url=project.site_url)
+    if output_format == "json":
+        write_output(_as_json(result), output)
+        return
     lines = ["# Spikes after releases", "", f"Test: {result.test}.", ""]
     if result.undated_skipped:
         lines += [f"{result.undated_skipped} ticket(s) without a date were skipped.", ""]
@@ -254,25 +269,28 @@ def spikes_command(output: Path | None, kb_dir: Path | None, config_file: Path |
         if rel.stale_articles:
             lines.append("- Stale for this release: " + ", ".join(f"{md_text(t)} ({md_code(p)})" for p, t, _ in rel.stale_articles))
         lines.append("")
-    _emit("\n".join(lines), output)
+    write_output("\n".join(lines), output)
 
 
 @report.command("monthly")
-@_project_options
-@_ticket_options
+@project_options
+@_tickets_required
 @_release_options
 @_usage_options
 @click.option("--month", metavar="YYYY-MM", help="The month to review (default: the last complete month of the tickets).")
-@click.option("--format", "fmt", type=click.Choice(["html", "md"]), default="html", show_default=True,
-              help="html: one self-contained page with charts; md: for pasting into a doc.")
-def monthly_command(output: Path | None, kb_dir: Path | None, config_file: Path | None, tickets_path: Path,
-                    date_column: str | None, notes_file: Path | None, use_tags: bool, repo: Path, events_db: Path | None,
-                    pageview_files: tuple[Path, ...], month: str | None, fmt: str) -> None:
-    """The monthly support/product review: volume, gaps, spikes, articles that don't help, impact of changes.
+@format_options("html", "md", default="html")
+@output_option
+def monthly_command(tickets: TicketInput, kb_dir: Path | None, config_file: Path | None, notes_file: Path | None,
+                    use_tags: bool, repo: Path, events_db: Path | None, pageview_files: tuple[Path, ...],
+                    month: str | None, output_format: str, output: Path | None) -> None:
+    """The monthly support/product review of a ticket export (TICKETS): volume, gaps, spikes, articles that don't help, impact of changes.
+
+    html is one self-contained page with charts; md is for pasting into a doc.
 
     \b
-      kb report monthly --tickets export.csv --release CHANGELOG.md --events events.db -o review.html
-      kb report monthly --tickets export.csv --month 2025-11 --format md
+    Examples:
+      kb report monthly export.csv --month 2025-11 --format md
+      kb report monthly export.csv --release CHANGELOG.md --events events.db -o review.html
     """
     import re
 
@@ -286,7 +304,7 @@ def monthly_command(output: Path | None, kb_dir: Path | None, config_file: Path 
     releases = _releases(notes_file, use_tags, repo)
     project = _project(kb_dir, config_file)
     articles = load_articles(project.articles_dir).articles
-    analysis = _analyse(project, tickets_path, date_column)
+    analysis = _analyse(project, tickets)
     spikes = find_spikes(releases, analysis.volume, articles=articles, site_url=project.site_url) if releases else None
     changes = article_changes(project.articles_dir)
     if not changes:
@@ -294,28 +312,37 @@ def monthly_command(output: Path | None, kb_dir: Path | None, config_file: Path 
     impact = measure_impact(changes, analysis.volume, titles={str(a.path): a.title for a in articles})
     usage = _usage(events_db, pageview_files, articles, analysis.volume)
     monthly = build_monthly(analysis.report, analysis.volume, month=month, spikes=spikes, impact=impact, usage=usage)
-    _emit(render_monthly(monthly, fmt), output)
+    write_output(render_monthly(monthly, output_format), output)
 
 
 @report.command("export")
-@_project_options
-@_ticket_options
-@click.option("--to", "target", type=click.Choice(["productboard", "jira"]), required=True, help="The importer the CSV is for.")
+@project_options
+@_tickets_required
+@click.option("--to", "target", type=click.Choice(TARGETS), required=True, help="The importer the CSV is for.")
+@click.option("--board", default=DEFAULT_CANNY_BOARD, show_default=True, help="The Canny board the posts go to (--to canny).")
 @click.option("--no-partial", is_flag=True, help="Only uncovered gaps and feature requests, not partly answered questions.")
-def export_command(output: Path | None, kb_dir: Path | None, config_file: Path | None, tickets_path: Path,
-                   date_column: str | None, target: str, no_partial: bool) -> None:
-    """Gap and feature-gap clusters as a CSV for Productboard's or Jira's CSV importer (see docs/reports.md).
+@output_option
+def export_command(tickets: TicketInput, kb_dir: Path | None, config_file: Path | None, target: str, board: str,
+                   no_partial: bool, output: Path | None) -> None:
+    """Gap and feature-gap clusters of a ticket export (TICKETS) as a CSV for Productboard's, Jira's or Canny's importer.
+
+    The columns each importer maps are listed in docs/reports.md.
 
     \b
-      kb report export --tickets export.csv --to jira -o gaps-jira.csv
+    Examples:
+      kb report export export.csv --to canny --board "Feature Requests" -o canny-posts.csv
+      kb report export export.csv --to jira -o gaps-jira.csv
     """
     from supportkb.gaps.reports.export import export_clusters, exported_clusters
 
+    if board != DEFAULT_CANNY_BOARD and target != "canny":
+        raise click.UsageError("--board names a Canny board; use it with --to canny")
+
     project = _project(kb_dir, config_file)
-    analysis = _analyse(project, tickets_path, date_column)
+    analysis = _analyse(project, tickets)
     clusters = exported_clusters(analysis.report, include_partial=not no_partial)
     _note(f"{len(clusters)} clusters exported for {target}.")
-    _emit(export_clusters(clusters, target, source=tickets_path.name), output)  # type: ignore[arg-type]
+    write_output(export_clusters(clusters, target, source=tickets.path.name, board=board), output)  # type: ignore[arg-type]
 
 
 COMMANDS = [report]

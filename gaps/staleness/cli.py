@@ -11,23 +11,20 @@ from typing import TYPE_CHECKING
 
 import click
 
-from supportkb.generator.core.atomic import write_report
+from supportkb.generator.cli_options import format_options, output_option, project_options, write_output
 
 if TYPE_CHECKING:
     from supportkb.generator.core.articles import LoadResult
 
-_FORMATS = ("md", "json", "html", "github")
-
 
 @click.command("stale")
-@click.option("--kb", "kb_dir", type=click.Path(path_type=Path, file_okay=False), help="A folder of Markdown articles (with or without front matter) instead of the project's.")
-@click.option("-f", "--config-file", type=click.Path(path_type=Path, dir_okay=False), help="The project's mkdocs.yml (default: found upward from the current folder).")
+@project_options
 @click.option("--release", "notes_file", type=click.Path(path_type=Path), metavar="NOTES.md", help="Release notes: a changelog, GitHub release body or plain text.")
 @click.option("--from-git", "git_range", metavar="OLD..NEW", help="Read the release from commit subjects and merged PR titles between two refs.")
 @click.option("--repo", type=click.Path(path_type=Path, file_okay=False), default=Path("."), show_default=True, help="The product's git repository, for --from-git.")
 @click.option("--version", "version", metavar="X", help="The release in the notes to check (default: the first with entries); names it if the notes have no version heading.")
-@click.option("--format", "output_format", type=click.Choice(_FORMATS), default="md", show_default=True)
-@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write the report to this file instead of standard output.")
+@format_options("md", "json", "html", "github", default="md")
+@output_option
 @click.option("--threshold", type=click.FloatRange(0, 1), default=None, help="Flag articles scoring at least this much (default 0.4).")
 @click.option("--limit", type=click.IntRange(min=1), help="List at most this many articles.")
 @click.option(
@@ -39,7 +36,7 @@ _FORMATS = ("md", "json", "html", "github")
 @click.option("--fail-on", type=click.FloatRange(0, 1), metavar="SCORE", help="Exit 1 if any article scores at least SCORE (for CI).")
 @click.option("--mark", is_flag=True, help="Write 'stale_since: <version>' into the flagged articles' front matter. All or nothing on errors; after an interruption, run it again to finish.")
 @click.option("--overdue", is_flag=True, help="Instead: list articles whose reviewed + review_every has passed.")
-@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), help="The date --overdue and --mark take as today.")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD", help="The date --overdue and --mark take as today.")
 def stale_command(
     kb_dir: Path | None,
     config_file: Path | None,
@@ -60,10 +57,11 @@ def stale_command(
     """Flag articles a release probably made out of date, with the evidence.
 
     \b
-      kb stale --release CHANGELOG.md --version 2.4.0
+    Examples:
       kb stale --from-git v2.3.0..v2.4.0 --repo ../product --format github --fail-on 0.8
       kb stale --release notes.md --mark
       kb stale --overdue
+      kb stale --release CHANGELOG.md --version 2.4.0
     """
     from supportkb.generator.core.articles import load_articles
     from supportkb.generator.core.project import find_project
@@ -92,7 +90,7 @@ def stale_command(
         from supportkb.gaps.staleness.render import render_overdue
 
         items = with_last_changes(find_overdue(loaded.articles, today=day), project.articles_dir)
-        _emit(render_overdue(items[:limit] if limit else items, output_format, today=day, shown=shown), output)
+        write_output(render_overdue(items[:limit] if limit else items, output_format, today=day, shown=shown), output)
         return
 
     from supportkb.gaps.staleness.notes import pick_release, read_git_range, read_release_notes
@@ -121,7 +119,7 @@ def stale_command(
     if limit is not None:
         report = dataclasses.replace(report, flagged=report.flagged[:limit])
     release_name = release.version or source_name
-    _emit(render_stale(report, output_format, release_name=release_name, shown=shown, fail_on=fail_on), output)
+    write_output(render_stale(report, output_format, release_name=release_name, shown=shown, fail_on=fail_on), output)
 
     to_mark = report.above_threshold  # Lower-confidence candidates are for a reader to judge.
     if mark and not to_mark:
@@ -163,13 +161,6 @@ def _report_unreadable(loaded: LoadResult) -> None:
     files = len({d.path for d in skipped})
     if files:
         click.echo(f"{files} of {loaded.files_seen} files could not be read and were not checked.", err=True)
-
-
-def _emit(text: str, output: Path | None) -> None:
-    if output is None:
-        click.echo(text, nl=False)
-        return
-    write_report(output, text)
 
 
 def _is_below(path: Path, base: Path) -> bool:

@@ -215,7 +215,8 @@ def _site_path(value: Any, name: str) -> str:
 # --- storage -------------------------------------------------------------------------------
 
 
-def _connect(path: Path | str, *, read_only: bool = False) -> sqlite3.Connection:
+def connect_events_db(path: Path | str, *, read_only: bool = False) -> sqlite3.Connection:
+    """An SQLite connection to the event database (a path or a 'file:' URI; read-only on request)."""
     text = str(path)
     if text.startswith("file:"):
         target, uri = text, True
@@ -323,7 +324,7 @@ class EventStore:
 
     def _open(self) -> sqlite3.Connection:
         try:
-            db = _connect(self.path)
+            db = connect_events_db(self.path)
             try:
                 db.execute("PRAGMA journal_mode=WAL")
                 db.execute("PRAGMA synchronous=NORMAL")
@@ -451,45 +452,3 @@ def _fail(batches: Sequence[_Batch], error: EventStoreError) -> None:
     for _events, _when, future in batches:
         if not future.done():
             future.set_exception(error)
-
-
-@dataclass(frozen=True)
-class StoredEvent:
-    """An event read back for reports."""
-
-    received: dt.datetime
-    event: Event
-
-
-def read_events(path: Path | str, *, since: dt.date | None = None, until: dt.date | None = None) -> tuple[StoredEvent, ...]:
-    """All events (optionally received in [since, until]), oldest first; the file is opened read-only."""
-    if not str(path).startswith("file:") and not Path(path).is_file():
-        raise EventStoreError("event database not found", path=Path(path), hint="pass the file given to kb api --events-db")
-    try:
-        db = _connect(path, read_only=True)
-        try:
-            clauses, params = [], []
-            if since is not None:
-                clauses.append("received >= ?")
-                params.append(since.isoformat())
-            if until is not None:
-                clauses.append("received < ?")
-                params.append((until + dt.timedelta(days=1)).isoformat())
-            where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
-            rows = db.execute(
-                "SELECT received, type, page, article_id, query, results, search_id, target, rank, helpful, session"
-                f" FROM events{where} ORDER BY id",
-                params,
-            ).fetchall()
-        finally:
-            db.close()
-    except sqlite3.Error as exc:
-        raise storage_error(exc, path) from exc
-    return tuple(
-        StoredEvent(
-            dt.datetime.strptime(r[0], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.timezone.utc),
-            Event(r[1], page=r[2], article_id=r[3], query=r[4], results=r[5], search_id=r[6], target=r[7], rank=r[8],
-                  helpful=None if r[9] is None else bool(r[9]), session=r[10]),
-        )
-        for r in rows
-    )

@@ -96,7 +96,7 @@ def _usage(events_db: Path | None, pageview_files: tuple[Path, ...], articles: A
            since: dt.date | None = None, until: dt.date | None = None, top: int = 20) -> Any:
     from supportkb.gaps.reports.pageviews import merge_pageviews, read_pageviews
     from supportkb.gaps.reports.usage import summarise_usage
-    from supportkb.search.events import read_events
+    from supportkb.gaps.reports.events import read_events
 
     if events_db is None and not pageview_files:
         return None

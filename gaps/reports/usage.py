@@ -15,7 +15,7 @@ from supportkb.gaps.reports.pageviews import PageViews, article_for_path
 if TYPE_CHECKING:
     from supportkb.gaps.reports.volume import TicketVolume
     from supportkb.generator.core.articles import Article
-    from supportkb.search.events import StoredEvent
+    from supportkb.gaps.reports.events import StoredEvent
 
 MIN_VOTES = 5
 LOW_HELPFUL_RATIO = 0.5

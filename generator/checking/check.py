@@ -15,7 +15,6 @@ from supportkb.generator.checking.lint import DISABLED, LintConfig, lint_kb, rea
 from supportkb.generator.core.project import Project, read_mkdocs_config
 from supportkb.generator.checking.validate import validate_kb
 
-FORMATS: tuple[str, ...] = ("text", "json", "github")
 CACHE_DIR_NAME = ".kb-cache"
 
 

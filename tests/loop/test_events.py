@@ -12,7 +12,8 @@ import pytest
 
 from supportkb.generator.core.project import find_project
 from supportkb.search.api import LiveIndex, create_app
-from supportkb.search.events import EventStore, EventStoreError, parse_events, read_events
+from supportkb.gaps.reports.events import read_events
+from supportkb.search.events import EventStore, EventStoreError, parse_events
 from tests.search.conftest import make_help_center
 from tests.search.test_search_api import serve_in_thread
 

@@ -14,7 +14,8 @@ from supportkb.gaps.reports.pageviews import read_pageviews
 from supportkb.gaps.tickets.reader import read_tickets
 from supportkb.gaps.reports.usage import failed_searches_csv, summarise_usage
 from supportkb.generator.core.articles import load_articles
-from supportkb.search.events import EventStore, parse_events, read_events
+from supportkb.gaps.reports.events import read_events
+from supportkb.search.events import EventStore, parse_events
 
 GA4 = """\
 # ----------------------------------------

@@ -29,7 +29,8 @@ from hypothesis import strategies as st
 import supportkb.search.events
 from supportkb.generator.core.project import find_project
 from supportkb.search.api import ApiSettings, LiveIndex, create_app
-from supportkb.search.events import Event, EventError, EventStore, EventStoreError, parse_events, read_events
+from supportkb.gaps.reports.events import read_events
+from supportkb.search.events import Event, EventError, EventStore, EventStoreError, parse_events
 from tests.conftest import REPO_ROOT
 from tests.search.conftest import make_help_center
 from tests.search.test_search_api import serve_in_thread
@@ -219,14 +220,14 @@ def test_events_are_stored_again_once_the_database_is_writable(
     # read-only state is a real read-only SQLite connection, and "fixed" is a normal one again.
     is_read_only = threading.Event()
     is_read_only.set()
-    real_connect = supportkb.search.events._connect
+    real_connect = supportkb.search.events.connect_events_db
 
     def connect(target: Path | str, *, read_only: bool = False) -> sqlite3.Connection:
         if is_read_only.is_set() and not read_only:
             return real_connect(read_only_uri)
         return real_connect(target, read_only=read_only)
 
-    monkeypatch.setattr(supportkb.search.events, "_connect", connect)
+    monkeypatch.setattr(supportkb.search.events, "connect_events_db", connect)
     store = EventStore(path, batch_wait=0.001)
     try:
         with serve_in_thread(create_app(live, events=store)) as base_url, httpx.Client(base_url=base_url, timeout=WAIT) as client:

@@ -21,8 +21,6 @@ DEFAULT_REVIEW_EVERY = "180d"
 FIRST_ID = 1000
 
 
-slug_for_title = file_slug
-"""The file-name slug of a title (kept under its old name for the importers that import it)."""
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from supportkb.generator.core.articles import load_articles
-from supportkb.generator.authoring.new_article import next_free_id, slug_for_title
+from supportkb.generator.authoring.new_article import next_free_id
+from supportkb.generator.core.slug import file_slug
 from tests.conftest import write_article
 
 
@@ -23,8 +24,8 @@ from tests.conftest import write_article
         ("?!…", ""),
     ],
 )
-def test_slug_for_title(title: str, slug: str) -> None:
-    assert slug_for_title(title) == slug
+def test_file_slug(title: str, slug: str) -> None:
+    assert file_slug(title) == slug
 
 
 @pytest.mark.parametrize(

@@ -21,8 +21,6 @@ DEFAULT_REVIEW_EVERY = "180d"
 FIRST_ID = 1000
 
 
-
-
 @dataclass(frozen=True)
 class NewArticle:
     """What `kb new` wrote."""

@@ -24,6 +24,7 @@ from supportkb.search.indexer import (
     current_generation,
     folder_cache_dir,
     folder_cache_key,
+    open_postings,
     open_whoosh,
     previous_cache_dir,
     project_index_root,
@@ -34,6 +35,7 @@ from supportkb.search.indexer import (
     update_index_dir,
 )
 from supportkb.search.links import canonical_url
+from supportkb.search.postings import Postings
 from supportkb.search.query import (
     FEW_HITS,
     Hit,
@@ -45,6 +47,7 @@ from supportkb.search.query import (
     parse_query,
     run_query,
 )
+from supportkb.search.schema import row_key
 from supportkb.search.scoring import IndexArrays
 from supportkb.search.spelling import Speller
 from supportkb.search.synonyms import load_synonyms
@@ -91,11 +94,13 @@ class ArticleRecord:
 
 
 class SearchIndex:
-    """An open Whoosh index with its synonyms; searches are safe from several threads."""
+    """An open index (Whoosh's stored fields, the ranking's postings) with its synonyms;
+    searches are safe from several threads."""
 
     def __init__(
         self,
         whoosh_index: Any,
+        postings: Postings,
         *,
         synonyms: Mapping[str, Sequence[str]] | None = None,
         site_url: str = "",
@@ -111,8 +116,10 @@ class SearchIndex:
         self._index = whoosh_index
         self._searcher = whoosh_index.searcher()
         self._lock = threading.Lock()
-        self._arrays = IndexArrays(self._searcher.reader())
-        self._stored_fields = functools.lru_cache(maxsize=8192)(self._searcher.stored_fields)
+        self._arrays = IndexArrays(postings)
+        self._reader = self._searcher.reader()
+        self._doc_count = self._reader.doc_count_all()
+        self._stored_fields = functools.lru_cache(maxsize=8192)(self._stored_row)
         self._spellers: dict[str, Speller] = {}
 
     @classmethod
@@ -127,7 +134,10 @@ class SearchIndex:
     ) -> SearchIndex:
         """Index the articles, in memory (index_dir None) or as a new generation in index_dir."""
         if index_dir is None:
-            return cls(ram_index(articles), synonyms=synonyms, site_url=site_url, ranking=ranking)
+            whoosh_index, postings = ram_index(articles)
+            return cls(
+                whoosh_index, postings, synonyms=synonyms, site_url=site_url, ranking=ranking
+            )
         generation = build_index_dir(index_dir, articles, synonyms=synonyms)
         return cls._from_generation(generation, site_url=site_url, ranking=ranking)
 
@@ -150,6 +160,7 @@ class SearchIndex:
         manifest = Manifest.read(generation)
         return cls(
             open_whoosh(generation),
+            open_postings(generation),
             synonyms=manifest.synonyms,
             site_url=site_url,
             ranking=ranking,
@@ -213,30 +224,44 @@ class SearchIndex:
         """A query that is exactly an article's id puts that article first (agents know ids)."""
         if not text or len(text) > 200:
             return hits
-        for docnum in self._article_docs_with_id(text):
-            if self._arrays.is_internal_doc[docnum] and not include_internal:
+        for row in self._arrays.article_rows_with_id(text):
+            if self._arrays.is_internal_doc[row] and not include_internal:
                 continue
             others = [hit for hit in hits if hit.article_id != text]
             top = max([hits[0].score if hits else 0.0, 1.0])
             pinned = article_hit(
-                self._arrays, self._stored_fields, docnum, score=top, link_for=self._link_for
+                self._arrays, self._stored_fields, row, score=top, link_for=self._link_for
             )
             return [pinned, *others]
         return hits
 
-    def _article_docs_with_id(self, article_id: str) -> list[int]:
-        """Live article documents with this id (ids are meant to be unique; duplicates happen)."""
-        docs, _ = self._arrays.postings("article_id", article_id)
-        return [int(d) for d in docs if self._arrays.article_ordinal[d] >= 0]
+    def _stored_row(self, row: int) -> Mapping[str, Any]:
+        """Whoosh's stored fields of a ranking row's document."""
+        arrays = self._arrays
+        key = row_key(arrays.path(row), arrays.position(row))
+        guess = arrays.whoosh_doc(row)
+        if 0 <= guess < self._doc_count and not self._reader.is_deleted(guess):
+            fields = self._searcher.stored_fields(guess)
+            if fields.get("row_key") == key:
+                return fields
+        return self._stored_by_key(key)  # Whoosh renumbered it (merged segments): look it up.
+
+    def _stored_by_key(self, key: str) -> Mapping[str, Any]:
+        docnum = self._searcher.document_number(row_key=key)
+        if docnum is None:
+            raise SearchIndexError(
+                f"search index is damaged: no document {key!r}",
+                path=self.generation,
+                hint="run 'kb index --rebuild'",
+            )
+        return self._searcher.stored_fields(docnum)
 
     def _source_of(self, path: str) -> Mapping[str, Any]:
-        """Stored fields of the article's source document (the last one indexed for its path)."""
-        docs, _ = self._arrays.postings("path", path)
-        for docnum in sorted((int(d) for d in docs), reverse=True):
-            fields = self._searcher.stored_fields(docnum)
-            if fields.get("kind") == "source":
-                return fields
-        return {}
+        """Stored fields of the article's Markdown source document."""
+        try:
+            return self._stored_by_key(row_key(path, "source"))
+        except SearchIndexError:
+            return {}
 
     def _link_for(self, url: str, anchor: str) -> str:
         return canonical_url(self.site_url, url, anchor)
@@ -244,8 +269,8 @@ class SearchIndex:
     def article(self, article_id: str, *, include_internal: bool = False) -> ArticleRecord | None:
         """The article with this id, or None (also None for an internal one unless allowed)."""
         with self._lock:
-            for docnum in self._article_docs_with_id(article_id):
-                fields = self._searcher.stored_fields(docnum)
+            for row in self._arrays.article_rows_with_id(article_id):
+                fields = self._stored_fields(row)
                 if fields["audience"] == "internal" and not include_internal:
                     continue
                 data = fields["data"]

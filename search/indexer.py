@@ -1,6 +1,7 @@
 """Write the Whoosh index: full builds, incremental updates, atomic generation swaps, cache places.
 
-An index folder holds generations (``gen-000007-ab12cd/``: Whoosh files plus ``manifest.json``)
+An index folder holds generations (``gen-000007-ab12cd/``: Whoosh files, the ranking's
+``postings/`` and ``manifest.json``)
 and a ``CURRENT`` file naming the live one. Every change is written into a new generation (a
 copy of the live one, updated in place) and published by replacing ``CURRENT`` with
 ``os.replace``, so a reader sees either the old index or the new one, never a half-written one.
@@ -22,7 +23,23 @@ from typing import TYPE_CHECKING, Any
 
 from supportkb.generator.core.atomic import write_text_atomic
 from supportkb.generator.core.errors import KBError
-from supportkb.search.schema import SCHEMA_VERSION, article_digest, article_documents, make_schema
+from supportkb.search.postings import (
+    POSTINGS_DIR,
+    Postings,
+    Row,
+    build_postings,
+    read_postings,
+    update_postings,
+    write_postings,
+)
+from supportkb.search.schema import (
+    RANKED_FIELDS,
+    SCHEMA_VERSION,
+    article_digest,
+    index_entries,
+    make_schema,
+    row_key,
+)
 
 if TYPE_CHECKING:
     from supportkb.generator.core.articles import Article
@@ -131,8 +148,18 @@ def open_whoosh(generation: Path):  # type: ignore[no-untyped-def]
         ) from exc
 
 
-def ram_index(articles: Sequence[Article]):  # type: ignore[no-untyped-def]
-    """A Whoosh index held in memory, for tests and one-off searches."""
+def open_postings(generation: Path) -> Postings:
+    """Open the ranking's postings stored in one generation folder."""
+    try:
+        return read_postings(generation)
+    except (OSError, ValueError, KeyError) as exc:
+        raise SearchIndexError(
+            f"cannot open search index: {exc}", path=generation, hint="run 'kb index' to rebuild it"
+        ) from exc
+
+
+def ram_index(articles: Sequence[Article]) -> tuple[Any, Postings]:
+    """A Whoosh index and postings held in memory, for tests and one-off searches."""
     import shutil
     import tempfile
 
@@ -148,10 +175,10 @@ def ram_index(articles: Sequence[Article]):  # type: ignore[no-untyped-def]
 
     try:
         index = PrivateRamStorage().create_index(make_schema())
-        _add_all(index, articles)
+        postings = _add_all(index, articles)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    return index
+    return index, postings
 
 
 # -- writing -------------------------------------------------------------------------------------
@@ -293,6 +320,8 @@ def _commit_changes(
     generation = _new_generation_dir(index_root)
     try:
         _copy_generation(live, generation)
+        rows: list[Row] = []
+        hints: list[int] = []
         if upserts or deletions:
             index = open_whoosh(generation)
             writer = index.writer()
@@ -300,12 +329,16 @@ def _commit_changes(
                 for path in deletions:
                     writer.delete_by_term("path", path)
                 for article in upserts:
-                    for document in article_documents(article):
+                    entries = index_entries(article)
+                    for document in entries.documents:
                         writer.add_document(**document)
+                    rows.extend(entries.rows)
             except BaseException:
                 writer.cancel()
                 raise
             writer.commit()
+            hints = _whoosh_docs(index, rows)
+        write_postings(generation, update_postings(open_postings(live), deletions, rows, hints))
         _write_manifest(generation, wanted)
     except BaseException:
         shutil.rmtree(generation, ignore_errors=True)
@@ -326,7 +359,7 @@ def _full_build_locked(
     generation = _new_generation_dir(index_root)
     try:
         index = whoosh_index.create_in(str(generation), make_schema())
-        _add_all(index, articles)
+        write_postings(generation, _add_all(index, articles))
         _write_manifest(generation, _manifest_for(articles, synonyms, file_states, source))
     except BaseException:
         shutil.rmtree(generation, ignore_errors=True)
@@ -337,17 +370,34 @@ def _full_build_locked(
     )
 
 
-def _add_all(index: Any, articles: Sequence[Article]) -> None:
+def _add_all(index: Any, articles: Sequence[Article]) -> Postings:
+    """Add every article's documents to Whoosh; return the postings of their ranking rows."""
     _check_unique_paths(articles)
+    rows: list[Row] = []
+    whoosh_docs: list[int] = []
+    added = 0
     writer = index.writer(limitmb=128)
     try:
         for article in articles:
-            for document in article_documents(article):
+            entries = index_entries(article)
+            # A new index numbers documents as they are added; rows are its first documents.
+            whoosh_docs.extend(range(added, added + len(entries.rows)))
+            for document in entries.documents:
                 writer.add_document(**document)
+            added += len(entries.documents)
+            rows.extend(entries.rows)
     except BaseException:
         writer.cancel()
         raise
     writer.commit()
+    return build_postings(rows, RANKED_FIELDS, whoosh_docs)
+
+
+def _whoosh_docs(index: Any, rows: Sequence[Row]) -> list[int]:
+    """Whoosh's numbers of the rows' documents, looked up by key (a few, after an update)."""
+    with index.searcher() as searcher:
+        found = (searcher.document_number(row_key=row_key(r.path, r.position)) for r in rows)
+        return [-1 if number is None else number for number in found]
 
 
 def _check_unique_paths(articles: Sequence[Article]) -> None:
@@ -409,9 +459,10 @@ def _new_generation_dir(index_root: Path) -> Path:
 
 
 def _copy_generation(source: Path, target: Path) -> None:
-    """Copy a generation's files; Whoosh never rewrites a segment file, so links are safe."""
+    """Copy a generation's Whoosh files; Whoosh never rewrites a segment file, so links are safe.
+    The postings are written anew."""
     for item in source.iterdir():
-        if "LOCK" in item.name.upper() or item.name.startswith("."):
+        if "LOCK" in item.name.upper() or item.name.startswith(".") or item.name == POSTINGS_DIR:
             continue
         try:
             os.link(item, target / item.name)

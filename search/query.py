@@ -1,4 +1,4 @@
-"""Turn what a person typed into Whoosh queries, run them, and shape the answers as Hits.
+"""Turn what a person typed into index terms, rank articles with them, shape the answers as Hits.
 
 Nothing a person types is a syntax error here: the text is split into words (quoted runs become
 phrases), so `title:`, `AND OR NOT`, `*` or an unbalanced quote are just words or punctuation.

@@ -1,4 +1,5 @@
-"""The Whoosh schema and how an Article becomes one article document plus one per section."""
+"""What an Article becomes in the index: Whoosh documents (stored fields, ID lookups, spelling
+words) and ranking rows (the ranked fields' text, counted by supportkb.search.postings)."""
 
 from __future__ import annotations
 
@@ -10,18 +11,21 @@ from typing import TYPE_CHECKING, Any
 
 from whoosh.fields import ID, STORED, TEXT, Schema
 
-from supportkb.search.analysis import make_analyzer, make_spelling_analyzer
+from supportkb.search.analysis import make_spelling_analyzer
+from supportkb.search.postings import Row
 
 if TYPE_CHECKING:
     from supportkb.generator.core.articles import Article
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 """Bump when documents or analysis change: every cached index is then rebuilt."""
 
 ARTICLE_FIELDS = ("title", "summary", "headings", "keywords", "body")
 """Full-text fields of an article document."""
 SECTION_FIELDS = ("s_heading", "s_text")
 """Full-text fields of a section document (separate names keep their statistics apart)."""
+RANKED_FIELDS = ARTICLE_FIELDS + SECTION_FIELDS
+"""Counted into the ranking's own postings, not given to Whoosh."""
 
 SNIPPET_CHARS = 1500
 """Stored text per section for snippets; enough for any excerpt."""
@@ -29,25 +33,32 @@ STORED_BODY_CHARS = 200_000
 
 
 def make_schema() -> Schema:
-    """One schema for both kinds of document; section fields are named apart."""
-    analyzer = make_analyzer()
+    """Whoosh holds what is looked up or shown, not what is ranked (see postings.py)."""
     return Schema(
         path=ID(stored=True),
         kind=ID(stored=True),
         article_id=ID(stored=True),
         url=ID(stored=True),
         audience=ID(stored=True),
-        title=TEXT(analyzer=analyzer, phrase=False),
-        summary=TEXT(analyzer=analyzer, phrase=False),
-        headings=TEXT(analyzer=analyzer, phrase=False),
-        keywords=TEXT(analyzer=analyzer, phrase=False),
-        body=TEXT(analyzer=analyzer, phrase=False),
-        s_heading=TEXT(analyzer=analyzer, phrase=False),
-        s_text=TEXT(analyzer=analyzer, phrase=False),
+        row_key=ID(stored=True),
         spell=TEXT(analyzer=make_spelling_analyzer(), phrase=False),
         spell_internal=TEXT(analyzer=make_spelling_analyzer(), phrase=False),
         data=STORED(),
     )
+
+
+def row_key(path: str, position: int | str) -> str:
+    """The Whoosh document of a ranking row (position 0: the article, n: its n-th section), or
+    of an article's Markdown source (position "source")."""
+    return f"{path}#{position}"
+
+
+@dataclass(frozen=True)
+class IndexEntries:
+    """One article's Whoosh documents and ranking rows."""
+
+    documents: tuple[dict[str, Any], ...]
+    rows: tuple[Row, ...]
 
 
 @dataclass(frozen=True)
@@ -135,16 +146,18 @@ def article_digest(article: Article) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:32]
 
 
-def article_documents(article: Article) -> list[dict[str, Any]]:
-    """The Whoosh documents for one article: the article, its sections (in order), its source."""
+def index_entries(article: Article) -> IndexEntries:
+    """The article's Whoosh documents (article, sections in order, source) and ranking rows."""
     sections = article_sections(article)
     path = str(article.path)
+    is_internal = article.is_internal
     keywords = [
         *article.tags,
         article.category or "",
         article.product_area or "",
         *article.features,
     ]
+    names = "\n".join([article.title, *article.aliases])
     data = {
         "title": article.title,
         "summary": article.summary,
@@ -153,40 +166,40 @@ def article_documents(article: Article) -> list[dict[str, Any]]:
         "aliases": list(article.aliases),
         "sections": [[s.anchor, s.title] for s in sections],
     }
+    common = {"path": path, "article_id": article.id, "audience": article.audience}
     documents: list[dict[str, Any]] = [
         {
-            "path": path,
+            **common,
             "kind": "article",
-            "article_id": article.id,
+            "row_key": row_key(path, 0),
             "url": article.url,
-            "audience": article.audience,
-            "title": "\n".join([article.title, *article.aliases]),
-            "summary": article.summary,
-            "headings": "\n".join(s.title for s in sections if s.anchor),
-            "keywords": "\n".join(k.replace("-", " ").replace("_", " ") for k in keywords if k),
-            "body": "\n".join(s.text for s in sections),
-            "spell_internal" if article.is_internal else "spell": "\n".join(
-                [
-                    article.title,
-                    *article.aliases,
-                    article.summary,
-                    *(s.title + "\n" + s.text for s in sections),
-                ]
+            "spell_internal" if is_internal else "spell": "\n".join(
+                [names, article.summary, *(s.title + "\n" + s.text for s in sections)]
             ),
             "data": data,
         }
     ]
-    for section in sections:
+    rows = [
+        Row(
+            path=path,
+            article_id=article.id,
+            position=0,
+            is_internal=is_internal,
+            fields={
+                "title": names,
+                "summary": article.summary,
+                "headings": "\n".join(s.title for s in sections if s.anchor),
+                "keywords": "\n".join(k.replace("-", " ").replace("_", " ") for k in keywords if k),
+                "body": "\n".join(s.text for s in sections),
+            },
+        )
+    ]
+    for position, section in enumerate(sections, start=1):
         documents.append(
             {
-                "path": path,
+                **common,
                 "kind": "section",
-                "article_id": article.id,
-                "audience": article.audience,
-                "s_heading": section.title
-                if section.anchor
-                else "\n".join([article.title, *article.aliases]),
-                "s_text": section.text,
+                "row_key": row_key(path, position),
                 "data": {
                     "anchor": section.anchor,
                     "title": section.title,
@@ -194,14 +207,25 @@ def article_documents(article: Article) -> list[dict[str, Any]]:
                 },
             }
         )
+        rows.append(
+            Row(
+                path=path,
+                article_id=article.id,
+                position=position,
+                is_internal=is_internal,
+                fields={
+                    "s_heading": section.title if section.anchor else names,
+                    "s_text": section.text,
+                },
+            )
+        )
     # The Markdown source, for `GET /articles/{id}`; kept apart so ranking never unpickles it.
     documents.append(
         {
-            "path": path,
+            **common,
             "kind": "source",
-            "article_id": article.id,
-            "audience": article.audience,
+            "row_key": row_key(path, "source"),
             "data": {"body": article.body[:STORED_BODY_CHARS]},
         }
     )
-    return documents
+    return IndexEntries(tuple(documents), tuple(rows))

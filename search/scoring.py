@@ -1,26 +1,19 @@
-"""BM25F ranking computed with numpy over postings read from the Whoosh index.
+"""BM25F ranking computed with numpy over the index's own postings (see postings.py).
 
-Whoosh's own matchers walk postings one document at a time in Python, which costs 10-50 ms a
-query at 3,000 articles. Here each query term's posting list is read from the Whoosh files once
-(block by block, then cached) and scored for all documents at once with array arithmetic.
-The Whoosh index stays the single source of truth; nothing here is written to disk.
+Each query term's rows are read as array slices and scored for every article or section at once
+with array arithmetic; no dependency's internals are touched.
 """
 
 from __future__ import annotations
 
 import math
-from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
-from whoosh.util.numeric import byte_to_length
+from whoosh.util.numeric import byte_to_length, length_to_byte
 
-CACHE_POSTINGS = 4_000_000
-"""Postings kept in memory across queries (about 40 MB)."""
-
-_LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
+from supportkb.search.postings import Postings
 
 
 @dataclass(frozen=True)
@@ -41,101 +34,72 @@ class WeightedTerm:
     weight: float = 1.0
 
 
-@dataclass(frozen=True)
-class Ranked:
-    """One article as ranked: its document number, score and best section document (or -1)."""
-
-    article_doc: int
-    score: float
-    section_doc: int
-    section_score: float
-    matched: int
-    """How many of the query's terms the article contains."""
-
-
 class IndexArrays:
-    """Numpy views of one open Whoosh reader: which documents are articles, sections, internal."""
+    """The postings with what ranking derives from them: which rows are articles, sections,
+    internal; which article a section belongs to; length norms (cached per field)."""
 
-    def __init__(self, reader: Any) -> None:
-        self._reader = reader
-        self._leaves = list(reader.leaf_readers())
-        self.doc_count = reader.doc_count_all()
-        alive = np.ones(self.doc_count, dtype=bool)
-        if reader.has_deletions():
-            alive[:] = False
-            alive[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
-        self.alive = alive
-        self._postings: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
-        self._cached = 0
-        self._lengths: dict[str, np.ndarray] = {}
-        self._averages: dict[tuple[str, bool], float] = {}
-        self._norms: dict[tuple[str, float, bool], np.ndarray] = {}
-
-        self.article_docs = self._docs_with("kind", "article")
-        self.section_docs = self._docs_with("kind", "section")
-        internal = np.zeros(self.doc_count, dtype=bool)
-        internal[self._docs_with("audience", "internal")] = True
-        self.is_internal_doc = internal
+    def __init__(self, postings: Postings) -> None:
+        self._postings = postings
+        self.doc_count = postings.row_count
+        positions = np.asarray(postings.positions)
+        self.article_docs = np.flatnonzero(positions == 0)
+        self.section_docs = np.flatnonzero(positions > 0)
+        self.is_internal_doc = np.asarray(postings.is_internal, dtype=bool)
         self.article_count = len(self.article_docs)
         self.article_ordinal = np.full(self.doc_count, -1, dtype=np.int64)
         self.article_ordinal[self.article_docs] = np.arange(self.article_count)
         self.section_ordinal = np.full(self.doc_count, -1, dtype=np.int64)
         self.section_ordinal[self.section_docs] = np.arange(len(self.section_docs))
-        # The indexer adds an article's sections right after the article, and Whoosh keeps
-        # document order through merges, so a section belongs to the article just before it.
+        # Every article row is followed by its own section rows (postings.py keeps that order).
         parent_position = np.searchsorted(self.article_docs, self.section_docs, side="right") - 1
         self.section_parent = parent_position
         counts = np.bincount(parent_position[parent_position >= 0], minlength=self.article_count)
         self.section_end = np.cumsum(counts)
         self.section_start = self.section_end - counts
+        self._lengths: dict[str, np.ndarray] = {}
+        self._averages: dict[tuple[str, bool], float] = {}
+        self._norms: dict[tuple[str, float, bool], np.ndarray] = {}
+        self._rows_by_id: dict[str, list[int]] | None = None
 
-    def _docs_with(self, field: str, text: str) -> np.ndarray:
-        ids, _ = self.postings(field, text)
-        return ids[self.alive[ids]] if len(ids) else ids
+    def path(self, row: int) -> str:
+        return self._postings.paths[row]
+
+    def position(self, row: int) -> int:
+        """0 for an article row, n for its n-th section."""
+        return int(self._postings.positions[row])
+
+    def whoosh_doc(self, row: int) -> int:
+        """Whoosh's number of the row's document when written, or -1 (check before use)."""
+        return int(self._postings.whoosh_docs[row])
+
+    def article_rows_with_id(self, article_id: str) -> list[int]:
+        """Article rows with this id, in index order (ids should be unique; duplicates happen)."""
+        if self._rows_by_id is None:
+            ids = self._postings.article_ids
+            found: dict[str, list[int]] = {}
+            for row in self.article_docs.tolist():
+                found.setdefault(ids[row], []).append(row)
+            self._rows_by_id = found
+        return self._rows_by_id.get(article_id, [])
 
     def postings(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
-        """(document numbers, term frequencies) of a term in a field; cached."""
-        key = (field, term)
-        cached = self._postings.get(key)
-        if cached is not None:
-            self._postings.move_to_end(key)
-            return cached
-        found = self._read_postings(field, term)
-        self._postings[key] = found
-        self._cached += len(found[0])
-        while self._cached > CACHE_POSTINGS and len(self._postings) > 1:
-            _, (ids, _) = self._postings.popitem(last=False)
-            self._cached -= len(ids)
-        return found
-
-    def _read_postings(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
-        id_parts: list[np.ndarray] = []
-        tf_parts: list[np.ndarray] = []
-        for leaf, base in self._leaves:
-            if (field, term) not in leaf:
-                continue
-            ids, tfs = _leaf_postings(leaf, field, term)
-            id_parts.append(ids + base)
-            tf_parts.append(tfs)
-        if not id_parts:
+        """(rows, term frequencies) of a term in a ranked field, rows ascending."""
+        found = self._postings.fields.get(field)
+        if found is None:
             return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float32)
-        ids = np.concatenate(id_parts)
-        tfs = np.concatenate(tf_parts)
-        keep = self.alive[ids]
-        return ids[keep], tfs[keep]
+        return found.postings(term)
 
     def lengths(self, field: str) -> np.ndarray:
-        """Number of terms of every document in a field (Whoosh stores it to about 5%)."""
+        """Number of terms of every row in a field, rounded as Whoosh stored lengths (about 5%)."""
         found = self._lengths.get(field)
         if found is None:
-            found = np.zeros(self.doc_count, dtype=np.float32)
-            for leaf, base in self._leaves:
-                found[base : base + leaf.doc_count_all()] = _leaf_lengths(leaf, field)
-            self._lengths[field] = found
+            stored = self._postings.fields.get(field)
+            exact = stored.lengths if stored is not None else np.zeros(self.doc_count, np.int32)
+            found = self._lengths[field] = whoosh_rounded(exact)
         return found
 
     def length_norm(self, field: str, b: float, *, sections: bool) -> np.ndarray:
-        """BM25's 1 - b + b * length / average length, for every document."""
+        """BM25's 1 - b + b * length / average length, for every row."""
         key = (field, b, sections)
         found = self._norms.get(key)
         if found is None:
@@ -154,65 +118,15 @@ class IndexArrays:
         return found
 
 
-def _leaf_postings(leaf: Any, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
-    """All postings of a term in one segment, read a block at a time."""
-    matcher = leaf._terms.matcher(
-        field, leaf._text_to_bytes(field, term), leaf.schema[field].format
-    )
-    if not all(hasattr(matcher, name) for name in ("_read_data", "_goto", "_data", "_nextoffset")):
-        return _postings_slowly(matcher)  # Another codec: use the public, slower interface.
-    ids: list[np.ndarray] = []
-    tfs: list[np.ndarray] = []
-    while True:
-        if matcher._data is None:
-            matcher._read_data()
-        block_ids, block_weights = matcher._data[0], matcher._data[1]
-        count = matcher._blocklength
-        ids.append(np.cumsum(np.asarray(block_ids, dtype=np.int64)))
-        if block_weights is None:
-            tfs.append(np.ones(count, dtype=np.float32))
-        elif isinstance(block_weights, float):
-            tfs.append(np.full(count, block_weights, dtype=np.float32))
-        else:
-            tfs.append(np.asarray(block_weights, dtype=np.float32))
-        if matcher._lastblock:
-            break
-        matcher._goto(matcher._nextoffset)
-    return np.concatenate(ids), np.concatenate(tfs)
+_LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
 
 
-def _postings_slowly(matcher: Any) -> tuple[np.ndarray, np.ndarray]:
-    ids: list[int] = []
-    tfs: list[float] = []
-    while matcher.is_active():
-        ids.append(matcher.id())
-        tfs.append(matcher.weight())
-        matcher.next()
-    return np.asarray(ids, dtype=np.int64), np.asarray(tfs, dtype=np.float32)
-
-
-def _leaf_lengths(leaf: Any, field: str) -> np.ndarray:
-    count = leaf.doc_count_all()
-    perdoc = leaf._perdoc
-    column_name = f"_{field}_len"  # Whoosh 3 codec: _lenfield()
-    if not perdoc.has_column(column_name):
-        return np.zeros(count, dtype=np.float32)
-    column = perdoc._cached_reader(column_name, _lengths_column())
-    raw = np.zeros(count, dtype=np.uint8)
-    try:  # One read of the whole one-byte-per-document column.
-        stored = min(column._count, count)
-        raw[:stored] = np.frombuffer(
-            bytes(column._dbfile.get(column._basepos, stored)), dtype=np.uint8
-        )
-    except AttributeError:
-        raw[:] = np.asarray(column.load(), dtype=np.uint8)[:count]
-    return _LENGTH_OF_BYTE[raw]
-
-
-def _lengths_column() -> Any:
-    from whoosh.codec.whoosh3 import LENGTHS_COLUMN
-
-    return LENGTHS_COLUMN
+def whoosh_rounded(lengths: np.ndarray) -> np.ndarray:
+    """Lengths rounded up to Whoosh's one-byte steps, as the ranking's weights were tuned with
+    (Whoosh's public length_to_byte/byte_to_length; the index stores exact lengths)."""
+    unique, inverse = np.unique(np.asarray(lengths), return_inverse=True)
+    steps = np.array([length_to_byte(int(n)) for n in unique], dtype=np.uint8)
+    return _LENGTH_OF_BYTE[steps][inverse].reshape(np.shape(lengths))
 
 
 # -- ranking -------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from supportkb.cli import main
 from supportkb.generator.cli_options import CONFIG_HELP, FORMATS, JSON_HELP, KB_HELP, OUTPUT_HELP, FormatChoice
 from tests.conftest import REPO_ROOT
-from tests.loop.conftest import LoopProject, make_loop_project
+from tests.gaps.reports.conftest import LoopProject, make_loop_project
 
 
 def walk(group: click.Group, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], click.Command]]:

@@ -21,7 +21,7 @@ from click.testing import CliRunner
 from supportkb.cli import main
 from supportkb.search.events import EventStore, parse_events
 from tests.conftest import write_article
-from tests.loop.conftest import git, make_loop_project
+from tests.gaps.reports.conftest import git, make_loop_project
 
 HOSTILE_QUERY = "<script>alert('q')</script> fax"
 HOSTILE_QUERIES = (HOSTILE_QUERY, "refund | 1 | 2 | 3", "[free money](javascript:alert(1))", "<img src=x onerror=alert(2)>")

@@ -13,8 +13,8 @@ import pytest
 from supportkb.generator.core.articles import Article
 from supportkb.generator.site.build import build_site
 from tests.conftest import REPO_ROOT
-from tests.site.badinput import make_bad_project
-from tests.site.conftest import SampleSite, SiteServer, serve_site
+from tests.generator.site.badinput import make_bad_project
+from tests.generator.site.conftest import SampleSite, SiteServer, serve_site
 
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 ARTIFACTS = REPO_ROOT / "tests" / "artifacts"

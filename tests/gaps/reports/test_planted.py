@@ -6,7 +6,7 @@ from supportkb.gaps.reports.impact import article_changes, measure_impact
 from supportkb.gaps.staleness.notes import read_release_notes
 from supportkb.gaps.reports.spikes import find_spikes, releases_from_notes
 from supportkb.generator.core.articles import load_articles
-from tests.loop.conftest import FIX_DAY, FLAT_CHANGE_DAY, RELEASE_DAY, UNDATED
+from tests.gaps.reports.conftest import FIX_DAY, FLAT_CHANGE_DAY, RELEASE_DAY, UNDATED
 
 
 def test_post_fix_drop_is_found_and_flat_clusters_are_not(loop_project, loop_analysis) -> None:

@@ -8,8 +8,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 from supportkb.generator.site.build import build_site
-from tests.site.badinput import CATEGORY_TITLE, IMG_SUMMARY, LONG_TITLE, RTL_TITLE, SCRIPT_TITLE, make_bad_project
-from tests.site.conftest import site_texts
+from tests.generator.site.badinput import CATEGORY_TITLE, IMG_SUMMARY, LONG_TITLE, RTL_TITLE, SCRIPT_TITLE, make_bad_project
+from tests.generator.site.conftest import site_texts
 
 
 @pytest.fixture(scope="module")

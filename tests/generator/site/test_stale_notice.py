@@ -16,7 +16,7 @@ from supportkb.generator.site.build import build_site
 from supportkb.cli import main
 from tests.conftest import write_article
 from tests.generator.kbproject import make_project
-from tests.site.conftest import serve_site
+from tests.generator.site.conftest import serve_site
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from supportkb.cli import main
 from supportkb.search.events import EventStore, parse_events
 from tests.conftest import REPO_ROOT, SAMPLE_KB
-from tests.loop.conftest import git
+from tests.gaps.reports.conftest import git
 
 SAMPLE_TICKETS = REPO_ROOT / "examples/tickets/tallybird-zendesk.csv"
 CHANGELOG = Path(__file__).parent / "fixtures/tallybird-changelog.md"

@@ -9,8 +9,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 from supportkb.generator.site.build import build_site
-from tests.site.badinput import SCRIPT_TITLE, make_bad_project
-from tests.site.conftest import site_texts
+from tests.generator.site.badinput import SCRIPT_TITLE, make_bad_project
+from tests.generator.site.conftest import site_texts
 
 
 @pytest.fixture(scope="module")

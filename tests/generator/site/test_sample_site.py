@@ -10,7 +10,7 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 
 from supportkb.generator.site.redirects import resolve_redirect, source_path, stable_url
-from tests.site.conftest import SampleSite, distinctive_sentences, site_texts
+from tests.generator.site.conftest import SampleSite, distinctive_sentences, site_texts
 
 
 def page_of(site: Path, url: str) -> BeautifulSoup:

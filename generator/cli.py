@@ -64,10 +64,9 @@ class _CurrentStderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
 def log_mkdocs_to_terminal(level: int) -> None:
     """MkDocs logs through 'mkdocs'; show its messages as its own CLI would."""
     logger = logging.getLogger("mkdocs")
-    if not any(getattr(h, "_supportkb", False) for h in logger.handlers):
+    if not any(isinstance(h, _CurrentStderrHandler) for h in logger.handlers):
         handler = _CurrentStderrHandler()
         handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
-        handler._supportkb = True  # type: ignore[attr-defined]
         logger.addHandler(handler)
     logger.setLevel(level)
     logger.propagate = False

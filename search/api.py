@@ -95,7 +95,7 @@ class LiveIndex:
             report = build_project_index(project, index_dir=index_dir)
             if current is not None and current.generation == report.generation:
                 return None
-            fresh = SearchIndex._from_generation(
+            fresh = SearchIndex.from_generation(
                 report.generation, site_url=project.site_url, ranking=None
             )
             fresh.warm_up()

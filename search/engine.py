@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from supportkb.generator.core.articles import load_articles
-from supportkb.search.analysis import stem_word
+from supportkb.generator.core.text import stem_word
 from supportkb.search.indexer import (
     Manifest,
     SearchIndexError,
@@ -139,7 +139,7 @@ class SearchIndex:
                 whoosh_index, postings, synonyms=synonyms, site_url=site_url, ranking=ranking
             )
         generation = build_index_dir(index_dir, articles, synonyms=synonyms)
-        return cls._from_generation(generation, site_url=site_url, ranking=ranking)
+        return cls.from_generation(generation, site_url=site_url, ranking=ranking)
 
     @classmethod
     def open(
@@ -151,12 +151,13 @@ class SearchIndex:
             raise SearchIndexError(
                 f"no search index in {index_dir}", hint="run 'kb index' to build it"
             )
-        return cls._from_generation(generation, site_url=site_url, ranking=ranking)
+        return cls.from_generation(generation, site_url=site_url, ranking=ranking)
 
     @classmethod
-    def _from_generation(
-        cls, generation: Path, *, site_url: str, ranking: Ranking | None
+    def from_generation(
+        cls, generation: Path, *, site_url: str = "", ranking: Ranking | None = None
     ) -> SearchIndex:
+        """Open one generation folder of an index (the API swaps to each new one)."""
         manifest = Manifest.read(generation)
         return cls(
             open_whoosh(generation),
@@ -399,7 +400,7 @@ def open_index_for_project(
 ) -> SearchIndex:
     """Open the project's index, first bringing it up to date with the article files."""
     report = build_project_index(project, articles=articles, progress=progress, index_dir=index_dir)
-    return SearchIndex._from_generation(
+    return SearchIndex.from_generation(
         report.generation, site_url=project.site_url, ranking=ranking
     )
 

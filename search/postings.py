@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from supportkb.search.analysis import terms
+from supportkb.generator.core.text import terms
 
 POSTINGS_DIR = "postings"
 FORMAT = 1
@@ -87,7 +87,7 @@ class Postings:
 def build_postings(
     rows: Iterable[Row], field_names: Sequence[str], whoosh_docs: Sequence[int] | None = None
 ) -> Postings:
-    """Count the terms of every row's fields (with supportkb.search.analysis.terms)."""
+    """Count the terms of every row's fields (with the text core's terms)."""
     empty = FieldPostings({}, np.zeros(1, np.int64), _NO_ROWS, _NO_FREQUENCIES, _NO_ROWS)
     fields = dict.fromkeys(field_names, empty)
     nothing = Postings((), (), _NO_ROWS, np.empty(0, bool), fields, _NO_ROWS)

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from supportkb.search.analysis import STOP_WORDS, stem_word, words
+from supportkb.generator.core.text import STOP_WORDS, TOKEN_PATTERN, stem_word, words
 from supportkb.search.scoring import (
     FieldWeight,
     IndexArrays,
@@ -200,7 +200,7 @@ SNIPPET_CHARS = 220
 SNIPPET_SCAN_CHARS = 1500
 """Snippets come from the start of the best section; scanning all of a long one costs time."""
 MARK_OPEN, MARK_CLOSE = "«", "»"
-_WORD_SPAN = re.compile(r"\w+(?:[.'’]\w+)*")
+_WORD_SPAN = re.compile(TOKEN_PATTERN)
 
 
 def make_snippet(

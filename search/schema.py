@@ -5,19 +5,19 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from whoosh.fields import ID, STORED, TEXT, Schema
 
+from supportkb.generator.core.markdown_text import plain_text
 from supportkb.search.analysis import make_spelling_analyzer
 from supportkb.search.postings import Row
 
 if TYPE_CHECKING:
     from supportkb.generator.core.articles import Article
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 """Bump when documents or analysis change: every cached index is then rebuilt."""
 
 ARTICLE_FIELDS = ("title", "summary", "headings", "keywords", "body")
@@ -68,38 +68,6 @@ class SectionDoc:
     anchor: str
     title: str
     text: str
-
-
-_FENCE_LINE = re.compile(r"^ {0,3}(```|~~~).*$", re.MULTILINE)
-_HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
-_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
-_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
-_REF_LINK = re.compile(r"\[([^\]]*)\]\[[^\]]*\]")
-_REF_DEF = re.compile(r"^ {0,3}\[[^\]]+\]:\s*\S+.*$", re.MULTILINE)
-_BARE_URL = re.compile(r"<?https?://[^\s>)]+>?")
-_ATTR_LIST = re.compile(r"\{:?\s*[#.][^}]*\}")
-_MARKUP = re.compile(
-    r"(?<!\w)[*_]{1,3}|[*_]{1,3}(?!\w)|`+|^ {0,3}#{1,6}\s*|^\s*>\s?|^\s*[-*+]\s+", re.MULTILINE
-)
-_ADMONITION = re.compile(r'^ {0,3}(?:!!!|\?\?\?\+?)\s*[\w-]+(?:\s+"([^"]*)")?\s*$', re.MULTILINE)
-_SPACES = re.compile(r"[ \t\r\f\v]+")
-_BLANK_LINES = re.compile(r"\n\s*\n+")
-
-
-def plain_text(markdown: str) -> str:
-    """Markdown reduced to the words a reader sees: no link targets, markup or comments."""
-    text = _HTML_COMMENT.sub(" ", markdown)
-    text = _FENCE_LINE.sub("", text)
-    text = _ADMONITION.sub(r"\1", text)
-    text = _REF_DEF.sub("", text)
-    text = _IMAGE.sub(r"\1", text)
-    text = _LINK.sub(r"\1", text)
-    text = _REF_LINK.sub(r"\1", text)
-    text = _BARE_URL.sub(" ", text)
-    text = _ATTR_LIST.sub(" ", text)
-    text = _MARKUP.sub("", text)
-    text = _SPACES.sub(" ", text)
-    return _BLANK_LINES.sub("\n", text).strip()
 
 
 def article_sections(article: Article) -> tuple[SectionDoc, ...]:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
@@ -64,7 +65,7 @@ def with_last_changes(overdue: tuple[OverdueArticle, ...], articles_dir: Path) -
         return overdue
     dates = last_git_changes(articles_dir)
     return tuple(
-        OverdueArticle(**{**item.__dict__, "last_changed": dates.get(str(item.path))}) for item in overdue
+        replace(item, last_changed=dates.get(str(item.path))) for item in overdue
     )
 
 

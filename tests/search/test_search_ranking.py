@@ -16,7 +16,7 @@ import pytest
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from supportkb.generator.core.articles import load_articles
-from supportkb.search.analysis import terms
+from supportkb.generator.core.text import terms
 from supportkb.search.engine import SearchIndex
 from supportkb.search.postings import Row
 from supportkb.search.query import Ranking, parse_query

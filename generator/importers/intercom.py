@@ -22,6 +22,7 @@ from supportkb.generator.importers.model import (
     SourceArticle,
     SourceCategory,
     SourceExport,
+    article_key_in_path,
     new_record_identity,
     parse_timestamp,
     url_path,
@@ -29,10 +30,7 @@ from supportkb.generator.importers.model import (
 
 _ARTICLE_URL = re.compile(r"(?:^|/)articles/(\d+)")
 
-
-def article_key_for_url(url: str) -> str | None:
-    match = _ARTICLE_URL.search(url_path(url) if "://" in url else url.lstrip("/"))
-    return match.group(1) if match else None
+article_key_for_url = article_key_in_path(_ARTICLE_URL)
 
 
 def read_export(source: Path) -> SourceExport:

@@ -87,6 +87,16 @@ def new_record_identity(record: dict[str, Any], seen: set[str], notes: list[str]
 _PATH_OF_URL = re.compile(r"^[a-z][a-z0-9+.-]*://[^/]+/?", re.IGNORECASE)
 
 
+def article_key_in_path(pattern: re.Pattern[str]) -> Callable[[str], str | None]:
+    """A finder of the article id in an old link's path, for vendors whose URLs carry it ('/articles/123')."""
+
+    def find(url: str) -> str | None:
+        match = pattern.search(url_path(url) if "://" in url else url.lstrip("/"))
+        return match.group(1) if match else None
+
+    return find
+
+
 def url_path(url: str) -> str:
     """'https://help.acme.com/hc/en-us/articles/1-x?y#z' -> 'hc/en-us/articles/1-x'."""
     path = _PATH_OF_URL.sub("", url.strip()).split("#", 1)[0].split("?", 1)[0]

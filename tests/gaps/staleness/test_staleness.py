@@ -6,7 +6,9 @@ from pathlib import Path, PurePosixPath
 
 from supportkb.generator.core.articles import load_articles
 from supportkb.gaps.staleness.notes import NoteEntry, Release, parse_release_notes
-from supportkb.gaps.staleness.match import check_staleness, combine, identifiers_in
+from supportkb.gaps.staleness.match import check_staleness
+from supportkb.gaps.staleness.signals.identifier import identifiers_in
+from supportkb.gaps.staleness.signals.signal_match import combine
 from tests.conftest import write_article
 
 
@@ -183,7 +185,7 @@ def test_note_entry_text_is_the_evidence_entry(tmp_path: Path):
 
 
 def test_version_mentions_of_an_entry():
-    from supportkb.gaps.staleness.match import version_mentions
+    from supportkb.gaps.staleness.signals.outdated_version import version_mentions
 
     assert version_mentions("Upgrade Starlette to `0.15.0`, and OpenAPI 3.1.0") == [("Starlette", (0, 15, 0)), ("OpenAPI", (3, 1, 0))]
     assert version_mentions("Bump lodash from 4.17.20 to 4.17.21 in /docs") == []

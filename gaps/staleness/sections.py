@@ -4,11 +4,12 @@ A section is an article's text before its first heading, or one heading's text. 
 page title, file path and heading count double; so do other pages' link texts pointing at the
 page or section, while a link's text counts a quarter on the page it sits on, so hub pages
 listing features by link do not outrank the pages that document them; URLs are not text.
+The weights are generator/core/ranking.py's BM25 (k1 1.2, b 0.75); document frequency counts
+articles, not sections.
 """
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -17,13 +18,12 @@ import numpy as np
 from scipy import sparse
 
 from supportkb.generator.core.links import linked_article
+from supportkb.generator.core.ranking import bm25_matrix, frequency_matrix
 from supportkb.gaps.staleness.words import WordIds
 
 if TYPE_CHECKING:
     from supportkb.generator.core.articles import Article
 
-BM25_K1 = 1.2
-BM25_B = 0.75
 TITLE_BOOST = 2.0
 HEADING_BOOST = 2.0
 LINK_TEXT_WEIGHT = 0.25
@@ -122,25 +122,18 @@ class SectionIndex:
         shape = (len(self.units), len(vocabulary))
         row_index = np.asarray(rows, dtype=np.int64)
         col_index = np.asarray(cols, dtype=np.int64)
-        tf = sparse.csr_matrix((np.asarray(boosts, dtype=np.float64), (row_index, col_index)), shape=shape)
-        tf.sum_duplicates()
+        frequencies = frequency_matrix(row_index, col_index, boosts, shape)
         self.article_of_unit = np.fromiter((u.article for u in self.units), dtype=np.int64, count=len(self.units))
-        n_articles = max(len(articles), 1)
         # Document frequency counts articles, not sections: how many pages use the word.
-        presence = sparse.csr_matrix(
-            (np.ones(len(col_index)), (self.article_of_unit[row_index], col_index)), shape=(max(len(articles), 1), len(vocabulary))
+        presence = frequency_matrix(
+            self.article_of_unit[row_index], col_index, np.ones(len(col_index)), (max(len(articles), 1), len(vocabulary))
         )
-        presence.sum_duplicates()
         df = np.bincount(presence.indices, minlength=len(vocabulary)).astype(np.float64)
         self.document_frequency = df
-        self.idf = np.log(1.0 + (n_articles - df + 0.5) / (df + 0.5))
-        self.max_idf = math.log(1.0 + (n_articles + 0.5) / 0.5)
-        length = np.asarray(lengths, dtype=np.float64)
-        average = float(length.mean()) if len(length) else 1.0
-        unit_length = np.repeat(length, np.diff(tf.indptr))
-        norm = BM25_K1 * (1 - BM25_B + BM25_B * unit_length / average)
-        tf.data = self.idf[tf.indices] * tf.data * (BM25_K1 + 1) / (tf.data + norm)
-        self.matrix = tf
+        ranking = bm25_matrix(frequencies, np.asarray(lengths), document_frequency=df, document_count=max(len(articles), 1))
+        self.idf = ranking.idf
+        self.max_idf = ranking.max_idf
+        self.matrix = ranking.weights
         # Adjacent content-word pairs ('docker image', 'card grid') and the articles using them,
         # sorted by pair, each (pair, article) once.
         codes = np.concatenate(pair_codes) if pair_codes else np.zeros(0, dtype=np.int64)

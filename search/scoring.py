@@ -1,18 +1,24 @@
 """BM25F ranking computed with numpy over the index's own postings (see postings.py).
 
+The formula (idf, length norm, saturation) is generator/core/ranking.py's, shared with staleness
+and related articles. This module only gathers each term's frequencies from the memory-mapped
+postings at query time, field by field: each field has its own b, a multi-word synonym needs
+rows holding all its words, and articles and sections have their own averages, which a matrix
+of weights fixed when the index is built could not express.
+
 Each query term's rows are read as array slices and scored for every article or section at once
 with array arithmetic; no dependency's internals are touched.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
+from supportkb.generator.core.ranking import idf, length_norm, term_weight
 from supportkb.search.postings import Postings
 
 
@@ -104,7 +110,7 @@ class IndexArrays:
         found = self._norms.get(key)
         if found is None:
             average = self.average_length(field, sections=sections)
-            found = (1.0 - b + b * self.lengths(field) / average).astype(np.float64)
+            found = length_norm(self.lengths(field), average, b).astype(np.float64)
             self._norms[key] = found
         return found
 
@@ -157,8 +163,8 @@ def bm25f(
         df = int(np.count_nonzero(present))
         if df == 0:
             continue
-        idf = math.log(1.0 + (size - df + 0.5) / (df + 0.5))
-        scores += weighted.weight * idf * pseudo_tf * (k1 + 1.0) / (k1 + pseudo_tf)
+        # The fields' frequencies are already length-normalised: the one formula, norm 1.
+        scores += term_weight(weighted.weight * idf(df, size), pseudo_tf, k1=k1)
         if weighted.weight >= 1.0:
             matched += present
     return scores, matched

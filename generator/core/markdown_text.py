@@ -20,7 +20,8 @@ _IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
 _LINK = re.compile(r"\[((?:[^\[\]]|\[[^\]]*\])*)\]\([^)]*\)")
 _REFERENCE_LINK = re.compile(r"\[([^\]]*)\]\[[^\]]*\]")
 _REFERENCE_DEFINITION = re.compile(r"^ {0,3}\[[^\]]+\]:\s*\S+.*$", re.MULTILINE)
-_AUTOLINK = re.compile(r"<(https?://[^>\s]+)>")
+_BARE_URL = re.compile(r"<?https?://[^\s>)]+>?")
+"""A URL written out: an address, not words a question shares with the answer."""
 _HTML_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 _ATTR_LIST = re.compile(r"\{:?\s*[#.][^}]*\}")
 _EMPHASIS = re.compile(r"(?<!\w)[*_~]{1,3}|[*_~]{1,3}(?!\w)|`+")
@@ -68,12 +69,12 @@ def without_code(markdown: str) -> str:
 
 def inline_text(markdown: str) -> str:
     """Text of inline Markdown (a heading, a sentence): links and images become their text;
-    tags, comments, attribute lists, emphasis and code marks go."""
+    written-out URLs, tags, comments, attribute lists, emphasis and code marks go."""
     text = _HTML_COMMENT.sub(" ", markdown)
     text = _IMAGE.sub(r"\1", text)
     text = _LINK.sub(r"\1", text)
     text = _REFERENCE_LINK.sub(r"\1", text)
-    text = _AUTOLINK.sub(r"\1", text)
+    text = _BARE_URL.sub(" ", text)
     text = _HTML_TAG.sub(" ", text)
     text = _ATTR_LIST.sub(" ", text)
     text = _EMPHASIS.sub("", text)

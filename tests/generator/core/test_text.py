@@ -47,6 +47,11 @@ def test_plain_text_drops_fenced_code_even_inside_a_list() -> None:
     assert [n for n, line in prose_lines(BODY, first_line=10) if "pip" in line] == []
 
 
+def test_plain_text_keeps_link_text_and_drops_written_out_urls() -> None:
+    text = plain_text("See [the billing page](https://x.example/b) or https://www.facebook.com/help/delete_account now.")
+    assert text == "See the billing page or now."
+
+
 def test_heading_anchors_match_python_markdown_toc() -> None:
     source = "## Set `max_retries`\n\n## a < b > c\n\n## Zürich **office**\n\n## 日本語\n"
     md = markdown.Markdown(extensions=["toc", "attr_list"])

@@ -112,6 +112,7 @@ def bm25_matrix(
     term_idf = idf(document_frequency, document_count)
     lengths = np.asarray(lengths, dtype=np.float64)
     average = float(lengths.mean()) if len(lengths) else 1.0
+    average = average if average > 0 else 1.0  # every document empty: no weights to normalise
     row_norm = np.repeat(length_norm(lengths, average, b), np.diff(frequencies.indptr))
     weights = frequencies.copy()
     weights.data = term_weight(term_idf[weights.indices], weights.data, row_norm, k1)

@@ -1,6 +1,7 @@
-"""Related articles: explicit `related:` first, then the nearest by tags, category and TF-IDF text.
+"""Related articles: explicit `related:` first, then the nearest by tags, category and BM25 text.
 
-Each article is reduced to its strongest TF-IDF terms; a sparse matrix product over those terms
+Each article is reduced to its strongest terms by BM25 weight (generator/core/ranking.py, the
+ranker search and staleness use); a sparse matrix product over those terms
 scores only the articles that share one (SciPy, in chunks of rows, so memory stays bounded).
 """
 
@@ -15,6 +16,7 @@ from itertools import islice
 from supportkb.generator.core.articles import Article
 from supportkb.generator.core.links import article_for_reference
 from supportkb.generator.core.markdown_text import plain_text
+from supportkb.generator.core.ranking import bm25_matrix, frequency_matrix
 from supportkb.generator.core.text import FUNCTION_WORDS, word_parts
 
 SIGNATURE_TERMS = 32
@@ -70,20 +72,17 @@ def nearest_articles(articles: Sequence[Article], *, limit: int = 5) -> dict[str
     import numpy as np
     from scipy import sparse
 
-    counts = [_term_counts(a) for a in articles]
-    document_frequency: Counter[str] = Counter()
-    for terms in counts:
-        document_frequency.update(terms.keys())
-    total = len(articles)
+    signatures = _signatures([_term_counts(a) for a in articles])
     vocabulary: dict[str, int] = {}
     rows: list[int] = []
     columns: list[int] = []
     weights: list[float] = []
-    for index, terms in enumerate(counts):
-        for term, weight in _signature(terms, document_frequency, total):
+    for index, signature in enumerate(signatures):
+        for term, weight in signature:
             rows.append(index)
             columns.append(vocabulary.setdefault(term, len(vocabulary)))
             weights.append(weight)
+    total = len(articles)
     matrix = sparse.csr_matrix(
         (np.asarray(weights, dtype=np.float32), (rows, columns)), shape=(total, max(1, len(vocabulary)))
     )
@@ -142,15 +141,34 @@ def _words(text: str) -> Iterator[str]:
             yield word
 
 
-def _signature(counts: Counter[str], document_frequency: Counter[str], total: int) -> tuple[tuple[str, float], ...]:
-    """The article's strongest terms by TF-IDF, L2-normalised over the kept terms."""
-    weighted = []
-    for term, count in counts.items():
-        frequency = document_frequency[term]
-        if frequency < 2:
-            continue  # A term no other article has links nothing.
-        weighted.append((-(1.0 + math.log(count)) * math.log(1.0 + total / frequency), term))
-    weighted.sort()
-    kept = weighted[:SIGNATURE_TERMS]
-    norm = math.sqrt(sum(w * w for w, _ in kept)) or 1.0
-    return tuple((term, -w / norm) for w, term in kept)
+def _signatures(counts: Sequence[Counter[str]]) -> list[tuple[tuple[str, float], ...]]:
+    """Each article's strongest terms by BM25 weight (the core ranker's), L2-normalised over
+    the kept terms; a term no other article has links nothing and is left out."""
+    import numpy as np
+
+    vocabulary: dict[str, int] = {}
+    rows: list[int] = []
+    columns: list[int] = []
+    frequencies: list[float] = []
+    for index, terms in enumerate(counts):
+        for term, count in terms.items():
+            rows.append(index)
+            columns.append(vocabulary.setdefault(term, len(vocabulary)))
+            frequencies.append(count)
+    shape = (len(counts), max(1, len(vocabulary)))
+    lengths = np.array([sum(terms.values()) for terms in counts], dtype=np.float64)
+    ranking = bm25_matrix(frequency_matrix(rows, columns, frequencies, shape), lengths)
+    shared = np.bincount(ranking.weights.indices, minlength=shape[1]) >= 2
+    names = list(vocabulary)
+    result: list[tuple[tuple[str, float], ...]] = []
+    weights = ranking.weights
+    for index in range(len(counts)):
+        begin, end = weights.indptr[index], weights.indptr[index + 1]
+        kept = sorted(
+            (-float(weight), names[column])
+            for column, weight in zip(weights.indices[begin:end].tolist(), weights.data[begin:end].tolist(), strict=True)
+            if shared[column]
+        )[:SIGNATURE_TERMS]
+        norm = math.sqrt(sum(w * w for w, _ in kept)) or 1.0
+        result.append(tuple((term, -w / norm) for w, term in kept))
+    return result

@@ -66,3 +66,15 @@ def test_limit_zero_and_lonely_articles(tmp_path: Path) -> None:
     articles = load_articles(tmp_path).articles
     assert find_related(articles, limit=0) == {"a": (), "b": ()}
     assert find_related(articles, limit=5) == {"a": (), "b": ()}
+
+
+def test_a_rare_shared_word_outweighs_one_every_article_uses(tmp_path: Path) -> None:
+    """Signature terms weigh by the core BM25: 'workspace' is everywhere, 'webhook' in two."""
+    for name, extra in (("a", "webhook retries"), ("b", "webhook signatures"), ("c", "invoice totals"), ("d", "timer pauses")):
+        write_article(
+            tmp_path / f"{name}.md", f"Your workspace settings. Workspace owners manage {extra}.\n",
+            id=name, title=f"Workspace {extra}",
+        )
+    related = find_related(load_articles(tmp_path).articles, limit=1)
+    assert related["a"] == ("b",)
+    assert related["b"] == ("a",)

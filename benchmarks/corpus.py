@@ -54,10 +54,11 @@ from supportkb.generator.core.categories import load_categories
 from supportkb.generator.core.errors import Diagnostic
 from supportkb.generator.core.frontmatter import FrontMatterProblem, split_front_matter
 
-# The validator's own patterns (_CODE_SPAN, _LINK, _REF_DEF, _EXTERNAL_PREFIXES), so the links
+# The validator's own patterns (_CODE_SPAN, _LINK, _REF_DEF, EXTERNAL_PREFIXES), so the links
 # rewritten here are exactly the ones it checks.
 from supportkb.generator.core.markdown_scan import _CODE_SPAN, _LINK, _REF_DEF, scan_markdown
-from supportkb.generator.checking.validate import _EXTERNAL_PREFIXES, validate_kb
+from supportkb.generator.checking.validate import validate_kb
+from supportkb.generator.core.links import EXTERNAL_PREFIXES
 
 HUGO_TARBALL = Path("/work/shared/data/corpora/hugo-docs.tar.gz")
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -542,7 +543,7 @@ def _edit_for(
 ) -> tuple[PurePosixPath | None, str] | None:
     """None: leave the link alone; (page, anchor): retarget; (None, ''): make it plain text."""
     target = raw_target.strip()
-    if not target or target.lower().startswith(_EXTERNAL_PREFIXES):
+    if not target or target.lower().startswith(EXTERNAL_PREFIXES):
         return None
     file_part, _, anchor = target.partition("#")
     file_part = unquote(file_part.split("?", 1)[0])

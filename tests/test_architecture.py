@@ -105,3 +105,11 @@ def test_the_wheel_installs_one_top_level_name(tmp_path: Path) -> None:
     for expected in ("supportkb/cli.py", "supportkb/generator/site/plugin.py", "supportkb/generator/site/theme/main.html",
                      "supportkb/search/api.py", "supportkb/gaps/analysis/find.py", "supportkb/gaps/templates/monthly.html"):
         assert expected in names
+
+
+@pytest.mark.parametrize("script", sorted(p.stem for p in (REPO_ROOT / "benchmarks").glob("*.py")))
+def test_benchmark_scripts_import(script: str) -> None:
+    """`make bench` and `make eval` are not run by CI; a moved module must still not break them."""
+    done = subprocess.run([sys.executable, "-c", f"import {script}"], cwd=REPO_ROOT / "benchmarks",
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr[-1500:]

@@ -208,7 +208,8 @@
     if (results && window.MutationObserver) {
       new MutationObserver(function () {
         var active = document.activeElement;
-        var focusLost = !active || active === document.body || !document.contains(active);
+        // Still in the field: Enter came while the results were being replaced (none to focus yet).
+        var focusLost = !active || active === document.body || !document.contains(active) || active === field;
         var first = focusFirstResult && focusLost && results.querySelector("a");
         if (first) first.focus();
       }).observe(results, { childList: true, subtree: true });

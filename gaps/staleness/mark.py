@@ -34,7 +34,7 @@ _FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*$")
 _TEMP_TAG = "kb-mark"
 _OUR_TEMP = re.compile(rf"^\.(.+)\.{_TEMP_TAG}-(\d+)-[^.]+\.tmp$")
 _ATOMIC_TEMP = re.compile(r"^\.(.+)\.[a-z0-9_]{8}\.tmp$")
-"""Temporary files of generator.atomic.write_text_atomic (earlier versions of --mark used it)."""
+"""Temporary files of supportkb.generator.core.atomic.write_text_atomic (earlier versions of --mark used it)."""
 ATOMIC_TEMP_STALE_SECONDS = 60 * 60
 """Another command's temporary file is a leftover once this old (it may be live before)."""
 

@@ -1,6 +1,6 @@
 """Temporary siblings of the files `kb import` writes: staged texts, atomic copies, clean-up after a kill.
 
-generator.atomic.write_text_atomic writes `.NAME.XXXXXXXX.tmp` beside NAME and renames it over NAME;
+supportkb.generator.core.atomic.write_text_atomic writes `.NAME.XXXXXXXX.tmp` beside NAME and renames it over NAME;
 a kill between the two leaves the temporary file behind. Articles are staged and copies of export
 files made the same way here, so a killed import never leaves half a file, only temporary ones.
 """

@@ -499,7 +499,13 @@ def _images(soup: BeautifulSoup, rewrite_image: ImageRewriter, problems: list[st
         local = next((found for found in map(rewrite_image, sources) if found is not None), None)
         original = _attr(image, "src")
         if local is None:
-            remote = next((s for s in sources if "://" in s), sources[0])
+            remote = next((s for s in sources if "://" in s), None)
+            if remote is None:
+                # A relative or site-absolute address of the old help center leads nowhere on the new
+                # site, and would fail kb check and the build: keep only the description.
+                problems.append(f"image not in the export, removed (its address {sources[0]} leads nowhere here): add the file again")
+                image.replace_with(_attr(image, "alt"))
+                continue
             problems.append(f"image not in the export, still linked to the old site: {remote}")
             image["src"] = remote
         else:
@@ -627,7 +633,7 @@ def first_sentence(markdown: str, *, limit: int = 160) -> str:
         if not block or block.startswith(("#", "!!!", "???", "|", "-", "1.", ">", "```", "    ", "<")):
             continue
         text = " ".join(_MARKUP.sub(lambda m: m.group(1) or "", block).split())
-        text = html_lib.unescape(re.sub(r"\\([\\\[\]{}*_`])", r"\1", text))  # A summary is plain text.
+        text = html_lib.unescape(re.sub(r"\\([\\\[\]{}*_`()])", r"\1", text))  # A summary is plain text.
         if len(text) < 15:
             continue
         match = re.match(r"(.+?[.!?])(\s|$)", text)

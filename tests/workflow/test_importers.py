@@ -268,6 +268,10 @@ def test_bad_exports_are_clear_errors(tmp_path: Path, kb) -> None:
         ('<p><img src="data:image/png;base64,AAAA"></p>', ""),
         ("<ul><li>one<ul><li>two</li></ul></li></ul>", "- one\n  - two\n"),
         ('<video src="https://cdn.example/demo.mp4"></video>', "[Watch the video](https://cdn.example/demo.mp4)\n"),
+        # An image the export lacks, at an address only the old site had: kb check and the build would
+        # refuse a link to a missing file, so only its description stays.
+        ('<p>See <img src="/hc/article_attachments/9/shot.png" alt="the settings page"> here</p>', "See the settings page here\n"),
+        ('<p><img src="https://cdn.example/shot.png" alt="x"></p>', "![x](https://cdn.example/shot.png)\n"),
     ],
 )
 def test_html_conversion_cases(html: str, markdown: str) -> None:

@@ -9,6 +9,7 @@ attribute lists and emphasis marks go.
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterable
 
@@ -29,6 +30,11 @@ _EMPHASIS = re.compile(r"(?<!\w)[*_~]{1,3}|[*_~]{1,3}(?!\w)|`+")
 _BLOCK_MARKS = re.compile(r"^ {0,3}#{1,6}[ \t]*|^[ \t]*>[ \t]?|^[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+|\|", re.MULTILINE)
 _ADMONITION = re.compile(r'^ {0,3}(?:!!!|\?\?\?\+?)[ \t]*[\w-]+(?:[ \t]+"([^"]*)")?[ \t]*$', re.MULTILINE)
 _TABLE_RULE = re.compile(r"^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)*\|?[ \t]*$", re.MULTILINE)
+_BACKSLASH_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+"""Markdown's backslash escape of ASCII punctuation."""
+_SET_ASIDE = 0xE000
+"""Escaped characters wait in Unicode's private use area while markup is removed."""
+_SET_ASIDE_CHARS = re.compile("[\ue021-\ue07e]")
 _SPACES = re.compile(r"[ \t\r\f\v]+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
 
@@ -70,7 +76,9 @@ def without_code(markdown: str) -> str:
 def inline_text(markdown: str) -> str:
     """Text of inline Markdown (a heading, a sentence): links and images become their text;
     written-out URLs, tags, comments, attribute lists, emphasis and code marks go."""
-    text = _HTML_COMMENT.sub(" ", markdown)
+    # An escaped character ('\[', '\_') is text: set it aside so no markup rule below takes it.
+    text = _BACKSLASH_ESCAPE.sub(lambda m: chr(_SET_ASIDE + ord(m.group(1))), markdown)
+    text = _HTML_COMMENT.sub(" ", text)
     text = _IMAGE.sub(r"\1", text)
     text = _LINK.sub(r"\1", text)
     text = _REFERENCE_LINK.sub(r"\1", text)
@@ -78,7 +86,8 @@ def inline_text(markdown: str) -> str:
     text = _HTML_TAG.sub(" ", text)
     text = _ATTR_LIST.sub(" ", text)
     text = _EMPHASIS.sub("", text)
-    return _SPACES.sub(" ", text)
+    text = _SET_ASIDE_CHARS.sub(lambda m: chr(ord(m.group()) - _SET_ASIDE), text)
+    return _SPACES.sub(" ", html.unescape(text))  # '&lt;' reads '<' (imported articles write it so).
 
 
 def plain_text(markdown: str) -> str:

@@ -52,6 +52,11 @@ def test_plain_text_keeps_link_text_and_drops_written_out_urls() -> None:
     assert text == "See the billing page or now."
 
 
+def test_plain_text_reads_escapes_as_the_characters_they_show() -> None:
+    """Imported articles write '<' as '&lt;' and '[' as '\\['; search snippets must not show '&amp;lt;'."""
+    assert plain_text(r"&lt;script>x&lt;/script> \[x\]\(y) a\_b \*not em\* **bold**") == "<script>x</script> [x](y) a_b *not em* bold"
+
+
 def test_heading_anchors_match_python_markdown_toc() -> None:
     source = "## Set `max_retries`\n\n## a < b > c\n\n## Zürich **office**\n\n## 日本語\n"
     md = markdown.Markdown(extensions=["toc", "attr_list"])

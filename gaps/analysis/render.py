@@ -9,6 +9,7 @@ import re
 from typing import Any
 
 from supportkb.gaps.analysis.find import ArticleRef, Cluster, GapReport
+from supportkb.generator.core.escape import csv_cell
 from supportkb.generator.core.escape import markdown_code as md_code
 from supportkb.generator.core.escape import markdown_link_destination
 from supportkb.generator.core.escape import markdown_text as md_text
@@ -108,25 +109,6 @@ CSV_COLUMNS = (
     "product_area", "severity", "best_article_path", "best_article_title", "best_article_score",
     "matched_terms", "first_seen", "last_seen", "example_question", "ticket_ids",
 )
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "|", "%")
-
-
-def safe_cell(value: Any) -> str:
-    """A CSV cell a spreadsheet will not run as a formula (OWASP: prefix a quote)."""
-    text = "" if value is None else str(value)
-    if text.startswith(_FORMULA_START) and not _is_number(text):
-        return "'" + text
-    return text
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
-
-
 def render_csv(report: GapReport) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -135,7 +117,7 @@ def render_csv(report: GapReport) -> str:
         article = c.best_article
         writer.writerow(
             [
-                safe_cell(v)
+                csv_cell(v)
                 for v in (
                     rank, c.label, c.coverage, c.size, c.recent, c.earlier, c.growth, c.case_type, c.product_area,
                     c.severity, article.path if article else "", article.title if article else "",

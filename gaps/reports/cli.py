@@ -177,7 +177,7 @@ def _as_json(result: Any) -> str:
 
 
 def _usage_markdown(usage: Any) -> str:
-    from supportkb.gaps.analysis.render import md_code, md_text as cell  # Queries come from the unauthenticated /events.
+    from supportkb.generator.core.escape import markdown_code as md_code, markdown_text as cell  # Queries come from the unauthenticated /events.
 
     first, last = usage.period
     lines = ["# Help-center usage", "", f"{usage.events:,} events from {first or '–'} to {last or '–'}; {usage.searches:,} searches.", "",
@@ -242,7 +242,7 @@ def spikes_command(tickets: TicketInput, kb_dir: Path | None, config_file: Path 
       kb report spikes export.csv --tags --repo ../product
       kb report spikes export.csv --release CHANGELOG.md
     """
-    from supportkb.gaps.analysis.render import md_code, md_text
+    from supportkb.generator.core.escape import markdown_code as md_code, markdown_text as md_text
     from supportkb.gaps.reports.spikes import find_spikes
     from supportkb.generator.core.articles import load_articles
 

@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal
 
-from supportkb.gaps.analysis.render import safe_cell
+from supportkb.generator.core.escape import csv_cell
 
 if TYPE_CHECKING:
     from supportkb.gaps.analysis.find import Cluster, GapReport
@@ -86,13 +86,13 @@ def export_clusters(clusters: Sequence[Cluster], target: Target, *, source: str 
             tags = ", ".join(t for t in ("support-gap", cluster.case_type, cluster.product_area, cluster.coverage) if t)
             url = cluster.best_article.url if cluster.best_article is not None and not cluster.best_article.is_internal else ""
             row = [cluster.label, _description(cluster, source=source), tags, "supportkb", _record_id(cluster), url]
-            writer.writerow([safe_cell(cell) for cell in row])
+            writer.writerow([csv_cell(cell) for cell in row])
     elif target == "canny":
         writer.writerow(CANNY_COLUMNS)
         for cluster in clusters:
             tags = ", ".join(t for t in ("support-gap", cluster.case_type, cluster.product_area) if t)
             row = [cluster.label, _description(cluster, source=source), board, cluster.size, tags, _all_ids(cluster)]
-            writer.writerow([safe_cell(cell) for cell in row])
+            writer.writerow([csv_cell(cell) for cell in row])
     else:
         writer.writerow(JIRA_COLUMNS)
         for cluster in clusters:
@@ -101,5 +101,5 @@ def export_clusters(clusters: Sequence[Cluster], target: Target, *, source: str 
             labels = ["support-gap", label_of(cluster.case_type), label_of(cluster.coverage)]
             summary = cluster.label if len(cluster.label) <= 250 else cluster.label[:249] + "…"
             row = [summary, kind, priority, _description(cluster, source=source), *labels, cluster.product_area]
-            writer.writerow([safe_cell(cell) for cell in row])
+            writer.writerow([csv_cell(cell) for cell in row])
     return out.getvalue()

@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from supportkb.gaps.analysis.render import md_code, md_text
+from supportkb.generator.core.escape import markdown_code as md_code
+from supportkb.generator.core.escape import markdown_text as md_text
 from supportkb.gaps.reports.volume import TicketVolume, counts_by, month_bounds, months_between, previous_month
 
 if TYPE_CHECKING:

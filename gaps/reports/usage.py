@@ -195,6 +195,6 @@ def failed_searches_csv(report: UsageReport) -> str:
 
 
 def _safe(text: str) -> str:
-    from supportkb.gaps.analysis.render import safe_cell
+    from supportkb.generator.core.escape import csv_cell
 
-    return safe_cell(text)
+    return csv_cell(text)

@@ -1,4 +1,4 @@
-"""Untrusted text made inert where it is shown: Markdown, Markdown links, GitHub annotations.
+"""Untrusted text made inert where it is shown: Markdown, Markdown links, GitHub annotations, CSV.
 
 Ticket text, search queries, front matter and imported titles reach reports, terminals, generated
 pages and CI logs; each output has one escaper here, so every command agrees on what is safe.
@@ -57,3 +57,22 @@ def github_annotation_property(text: str) -> str:
 def markdown_link_destination(url: str) -> str:
     """A URL or path with the characters that end or break a Markdown link destination encoded."""
     return "".join(f"%{ord(char):02X}" if char in "()<> " or ord(char) < 32 or ord(char) == 127 else char for char in url)
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "|", "%")
+
+
+def csv_cell(value: object) -> str:
+    """A CSV cell a spreadsheet will not run as a formula (OWASP: prefix a quote); numbers stay numbers."""
+    text = "" if value is None else str(value)
+    if text.startswith(_FORMULA_START) and not _is_number(text):
+        return "'" + text
+    return text
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True

@@ -130,7 +130,7 @@ def _is_number(value: str) -> bool:
     ],
 )
 def test_safe_cell(value, expected):
-    from supportkb.gaps.analysis.render import safe_cell
+    from supportkb.generator.core.escape import csv_cell as safe_cell
 
     assert safe_cell(value) == expected
 

@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 
 from supportkb.gaps.reports.export import CANNY_COLUMNS, JIRA_COLUMNS, export_clusters, exported_clusters
-from supportkb.gaps.analysis.render import safe_cell
+from supportkb.generator.core.escape import csv_cell as safe_cell
 from supportkb.gaps.reports.pageviews import read_pageviews
 from supportkb.gaps.tickets.reader import read_tickets
 from supportkb.gaps.reports.usage import failed_searches_csv, summarise_usage

@@ -15,7 +15,6 @@ import json
 import os
 import re
 import stat
-import tempfile
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -24,7 +23,7 @@ from pathlib import Path, PurePosixPath
 from supportkb.generator.core.articles import is_markdown_name
 from supportkb.generator.core.errors import KBError
 from supportkb.generator.core.frontmatter import FrontMatterProblem, split_front_matter
-from supportkb.generator.site.sitedir import is_process_running
+from supportkb.generator.core.atomic import is_process_running, stage_text
 
 STALE_KEY = "stale_since"
 MARKED_KEY = "stale_marked"
@@ -135,7 +134,7 @@ def mark_stale(
     temporaries: list[tuple[Path, Path, PurePosixPath]] = []
     for file_path, relative, new_text in planned:
         try:
-            temporaries.append((_write_temporary(file_path, new_text), file_path, relative))
+            temporaries.append((stage_text(file_path, new_text, tag=f"{_TEMP_TAG}-{os.getpid()}-"), file_path, relative))
         except OSError as exc:
             _remove(temp for temp, _, _ in temporaries)
             raise KBError(
@@ -187,21 +186,6 @@ def remove_leftover_temporaries(articles_dir: Path, *, now: float | None = None)
             except FileNotFoundError:
                 continue  # Another run removed or renamed it meanwhile.
     return tuple(sorted(removed))
-
-
-def _write_temporary(file_path: Path, text: str) -> Path:
-    """The new text in a temporary sibling with the article's permission bits."""
-    mode = file_path.stat().st_mode & 0o7777
-    descriptor, name = tempfile.mkstemp(prefix=f".{file_path.name}.{_TEMP_TAG}-{os.getpid()}-", suffix=".tmp", dir=file_path.parent)
-    temporary = Path(name)
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        os.chmod(temporary, mode)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-    return temporary
 
 
 def _remove(paths: Iterable[Path]) -> None:

@@ -15,6 +15,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import BinaryIO
 
+from supportkb.generator.core.atomic import new_file_mode, stage_text
+
 _TEMPORARY = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp$")
 """What tempfile.mkstemp(prefix='.NAME.', suffix='.tmp') names: eight characters of its alphabet."""
 
@@ -48,16 +50,7 @@ def stage_texts(texts: list[tuple[Path, str]]) -> list[tuple[Path, Path]]:
     staged: list[tuple[Path, Path]] = []
     try:
         for path, text in texts:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                mode = path.stat().st_mode & 0o7777
-            except FileNotFoundError:
-                mode = 0o666 & ~_current_umask()
-            descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-            staged.append((Path(temporary), path))
-            with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
-                handle.write(text)
-            os.chmod(temporary, mode)
+            staged.append((stage_text(path, text), path))
     except BaseException:
         discard_staged(staged)
         raise
@@ -86,7 +79,7 @@ def copy_atomic(open_source: Callable[[], BinaryIO], destination: Path) -> None:
     try:
         with os.fdopen(descriptor, "wb") as target, open_source() as source:
             shutil.copyfileobj(source, target)
-        os.chmod(temporary, 0o666 & ~_current_umask())  # mkstemp makes 0600; an image is as readable as the articles.
+        os.chmod(temporary, new_file_mode())  # An image is as readable as the articles.
         os.replace(temporary, destination)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
@@ -104,9 +97,3 @@ def same_content(open_source: Callable[[], BinaryIO], destination: Path) -> bool
                 return False
             if not chunk:
                 return True
-
-
-def _current_umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current

@@ -10,7 +10,6 @@ long). Folders named by older versions, without a pid, are removed once an hour 
 
 from __future__ import annotations
 
-import errno
 import os
 import re
 import shutil
@@ -18,6 +17,8 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+from supportkb.generator.core.atomic import is_process_running
 
 LEGACY_STALE_SECONDS = 60 * 60
 """A leftover without a pid in its name is removed once this old."""
@@ -103,16 +104,3 @@ def remove_leftovers(site_dir: Path, *, now: float | None = None) -> list[Path]:
             shutil.rmtree(entry.path, ignore_errors=True)
             removed.append(Path(entry.path))
     return removed
-
-
-def is_process_running(pid: int) -> bool:
-    """Whether a process with this pid exists (True when that cannot be told without harm)."""
-    if pid == os.getpid() or os.name == "nt":
-        # This process: another thread's build. Windows: os.kill(pid, 0) would not just probe, so
-        # there the age limit alone decides.
-        return True
-    try:
-        os.kill(pid, 0)
-    except OSError as exc:
-        return exc.errno == errno.EPERM  # Running, as another user.
-    return True

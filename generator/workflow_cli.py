@@ -9,6 +9,7 @@ import click
 
 from supportkb.generator.cli_options import format_options, output_option, project_options, write_output
 from supportkb.generator.core.project import display_path
+from supportkb.generator.importers import VENDORS
 
 
 @click.command()
@@ -92,7 +93,7 @@ def stats(kb_dir: Path | None, config_file: Path | None, output_format: str, out
 
 
 @click.command("import")
-@click.argument("source", type=click.Choice(["zendesk", "intercom", "freshdesk", "confluence"]))
+@click.argument("source", type=click.Choice(list(VENDORS)))
 @click.argument("export", type=click.Path(path_type=Path, exists=True))
 @click.option(
     "--audience",

@@ -18,6 +18,10 @@ class SupportKBConfig(base.Config):
 
     search = c.Choice(("material", "pagefind"), default="material")
     """Browser search: Material's built-in index (one file), or Pagefind's chunked index for large KBs."""
+    search_endpoint = c.Type(str, default="")
+    """URL of the API's search (`kb api`); empty: the search box answers from the static index only."""
+    embedding_backend = c.Type(str, default="default")
+    """Search by meaning: 'default' (the shipped model), a backend name, or 'none' for lexical only."""
     events_endpoint = c.Type(str, default="")
     """URL of the API's POST /events; empty: the site sends no usage events."""
     feedback_endpoint = c.Type(str, default="")

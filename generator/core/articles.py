@@ -19,7 +19,7 @@ Audience = Literal["public", "internal"]
 KNOWN_KEYS: frozenset[str] = frozenset(
     {
         "title", "id", "summary", "category", "tags", "product_area", "features", "audience",
-        "owner", "reviewed", "review_every", "aliases", "related", "redirect_from",
+        "owner", "reviewed", "review_every", "aliases", "questions", "related", "redirect_from",
         "stale_since", "stale_marked", "featured",
         # Keys MkDocs and Material understand on a page.
         "template", "hide", "icon", "status", "subtitle", "description", "search", "title_prefix",
@@ -56,6 +56,8 @@ class Article:
     reviewed: dt.date | None = None
     review_every_days: int | None = None
     aliases: tuple[str, ...] = ()
+    questions: tuple[str, ...] = ()
+    """Customers' own phrasings this article answers (proposed by kb gaps, accepted by a writer)."""
     related: tuple[str, ...] = ()
     redirect_from: tuple[str, ...] = ()
     stale_since: str | None = None
@@ -415,6 +417,7 @@ def read_article(
         reviewed=reviewed,
         review_every_days=review_every,
         aliases=list_field("aliases"),
+        questions=list_field("questions"),
         related=list_field("related"),
         redirect_from=list_field("redirect_from"),
         stale_since=text_field("stale_since"),

@@ -9,7 +9,7 @@ matched and which words they share.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -25,6 +25,8 @@ COVERED_SCORE = 0.36
 """A ticket whose best passage scores this much is answered by that article."""
 PARTIAL_SCORE = 0.22
 """Below this no article is close: the ticket is uncovered. In between: partial."""
+CUSTOMER_SECTION = "tickets answered with a link to this article"
+"""Shown as the section of a passage that is a linked ticket's words."""
 CHUNK = 4_096
 """Tickets scored per block, bounding memory to CHUNK x passages floats."""
 
@@ -41,7 +43,7 @@ class Passage:
     """Index into the analysed articles."""
     text: str
     kind: str
-    """'title', 'alias', 'summary', 'heading' or 'text'."""
+    """'title', 'alias', 'summary', 'question', 'ticket' (a linked ticket's words), 'heading' or 'text'."""
     section: str = ""
     """Heading of the section the passage is in ('' before the first heading)."""
 
@@ -64,9 +66,17 @@ def _plain(markdown: str) -> str:
     return " ".join(inline_text(_QUOTE_OR_TABLE.sub(" ", markdown)).split())
 
 
-def article_passages(articles: Sequence[Article]) -> tuple[Passage, ...]:
-    """Every article cut into passages, in article order."""
+def article_passages(
+    articles: Sequence[Article], customer_words: Mapping[int, Sequence[str]] | None = None
+) -> tuple[Passage, ...]:
+    """Every article cut into passages, in article order.
+
+    customer_words: article index -> phrasings of tickets an agent answered with a link to it;
+    they become passages ('ticket') as the article's `questions:` do ('question'), so tickets
+    asking the same thing in the same words find the article.
+    """
     passages: list[Passage] = []
+    customer_words = customer_words or {}
     for index, article in enumerate(articles):
         seen: set[str] = set()
 
@@ -82,6 +92,10 @@ def article_passages(articles: Sequence[Article]) -> tuple[Passage, ...]:
             add(alias, "alias")
         if article.summary:
             add(article.summary, "summary")
+        for question in article.questions:
+            add(question, "question")
+        for phrasing in customer_words.get(index, ()):
+            add(phrasing, "ticket", CUSTOMER_SECTION)
         section = ""
         heading_lines = {h.line: h.title for h in article.headings}
         # Fenced code is a command or an output, never a passage that answers a question.
@@ -126,6 +140,8 @@ class ArticleScores:
     passages: Any
 
 
+ASKED_KINDS = frozenset({"question", "ticket"})
+"""Passages that are a customer's question: their similarity to a ticket counts in full."""
 ARTICLE_WEIGHT = 0.5
 """A ticket's score for an article: this share from the whole article, the rest from its best passage."""
 TOP_ARTICLES = 5
@@ -163,6 +179,9 @@ class CoverageModel:
         self._run_articles = owners_with_passages
         self._run_starts = np.searchsorted(self._owners, owners_with_passages)
         self._is_internal = np.array([a.is_internal for a in self.articles], dtype=bool)
+        # A question in customers' words (accepted `questions:` or a linked ticket) is direct
+        # evidence: a ticket that close to it is answered, however little of the article it shares.
+        self._is_asked = np.array([p.kind in ASKED_KINDS for p in passages], dtype=bool)
 
     def known_terms(self) -> Any:
         """Boolean per vectorizer feature: the term occurs in some passage."""
@@ -187,6 +206,9 @@ class CoverageModel:
             block = (vectors[start : start + CHUNK] @ self._passage_matrix).toarray()
             whole = (vectors[start : start + CHUNK] @ self._article_matrix).toarray()
             per_article = (1 - ARTICLE_WEIGHT) * np.maximum.reduceat(block, self._run_starts, axis=1) + ARTICLE_WEIGHT * whole
+            if self._is_asked.any():
+                asked = np.maximum.reduceat(np.where(self._is_asked, block, 0.0), self._run_starts, axis=1)
+                per_article = np.maximum(per_article, asked)
             order = np.argsort(-per_article, axis=1, kind="stable")[:, :top]
             rows = np.arange(block.shape[0])[:, None]
             articles[start : start + len(block)] = self._run_articles[order]

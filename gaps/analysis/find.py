@@ -137,6 +137,8 @@ class GapReport:
     period: tuple[dt.date | None, dt.date | None] = (None, None)
     generated_at: str = ""
     min_cluster_size: int = 3
+    linked_tickets: int = 0
+    """Tickets answered, by their own or an agent's link, with an article (see linked.py)."""
 
     def by(self, key: str) -> list[tuple[str, dict[str, int]]]:
         """Tickets in clusters per value of `key` (case_type, product_area, severity), by coverage."""
@@ -170,6 +172,8 @@ class _Context:
     search: Any
     analyzer: Any = None
     """The vectorizer's analyser (its .stems maps words to stems)."""
+    linked: dict[int, int] = field(default_factory=dict)
+    """Unique-text row -> the article an agent linked in answer to it."""
     _term_index: dict[str, int] = field(default_factory=dict)
 
     def term_index(self) -> dict[str, int]:
@@ -228,7 +232,8 @@ def find_gaps(
         key = " ".join(ticket.text.lower().split())
         ticket_row.append(texts.setdefault(key, len(texts)) if key else -1)
     unique_texts = list(texts)
-    passages = article_passages(articles)
+    linked = _linked_rows(tickets, ticket_row, articles)
+    passages = article_passages(articles, _customer_words(tickets, ticket_row, linked))
     stage(f"Matching {len(tickets):,} tickets ({len(unique_texts):,} distinct) against {len(articles)} articles")
     vectorizer = _vectorizer()
     vectors: Any = None
@@ -244,6 +249,7 @@ def find_gaps(
         matches = model.match(vectors, neighbours=neighbours, similarities=similarities)
     else:
         matches = [TicketMatch("uncovered", None, 0.0)] * len(unique_texts)
+    matches = _answered_by_links(matches, linked, articles, passages)
     ticket_coverage = Counter(matches[row].coverage for row in ticket_row if row >= 0)
 
     members_of: list[list[int]] = [[] for _ in unique_texts]
@@ -261,7 +267,7 @@ def find_gaps(
         kb_terms=model.known_terms() if model is not None else np.zeros(len(feature_names), dtype=bool),
         plain_terms=_plain_terms(feature_names), articles=articles, passages=passages,
         taxonomy=Taxonomy.from_articles(articles, categories), weeks=weeks, end=period[1], search=search,
-        analyzer=vectorizer.analyzer,
+        analyzer=vectorizer.analyzer, linked=linked,
     )
     groups: list[tuple[Coverage, list[int]]] = []  # Rows of unique texts.
     long_tail: list[int] = []
@@ -328,7 +334,69 @@ def find_gaps(
         period=period,
         generated_at=(now or dt.datetime.now(dt.timezone.utc)).strftime("%Y-%m-%d %H:%M UTC"),
         min_cluster_size=min_size,
+        linked_tickets=sum(len(members_of[row]) for row in linked),
     )
+
+
+CUSTOMER_WORDS_PER_ARTICLE = 200
+"""Linked tickets' phrasings kept as passages per article: enough to cover the ways people ask."""
+
+
+def _linked_rows(tickets: Sequence[Ticket], ticket_row: list[int], articles: Sequence[Article]) -> dict[int, int]:
+    """Unique-text row -> the article its tickets' links name most often (rows without links are absent)."""
+    from supportkb.gaps.analysis.linked import ArticleLinks
+
+    if not any(t.links for t in tickets):
+        return {}
+    resolver = ArticleLinks.of(articles)
+    votes: dict[int, Counter[int]] = {}
+    for ticket, row in zip(tickets, ticket_row):
+        if row >= 0 and ticket.links:
+            found = resolver.resolve_all(ticket.links)
+            if found:
+                votes.setdefault(row, Counter())[found[0]] += 1
+    return {row: counter.most_common(1)[0][0] for row, counter in votes.items()}
+
+
+def _customer_words(tickets: Sequence[Ticket], ticket_row: list[int], linked: dict[int, int]) -> dict[int, list[str]]:
+    """Article index -> the questions, in customers' words, of the tickets answered with a link to it."""
+    words_of: dict[int, list[str]] = {}
+    seen: set[int] = set()
+    for ticket, row in zip(tickets, ticket_row):
+        article = linked.get(row)
+        if article is None or row in seen:
+            continue
+        seen.add(row)
+        phrasings = words_of.setdefault(article, [])
+        if len(phrasings) < CUSTOMER_WORDS_PER_ARTICLE:
+            phrasings.append(_short(_phrase(ticket), 300))
+    return words_of
+
+
+def _answered_by_links(
+    matches: list[TicketMatch], linked: dict[int, int], articles: Sequence[Article], passages: Sequence[Any]
+) -> list[TicketMatch]:
+    """A ticket an agent answered with a link is covered by that article (partial if it is internal)."""
+    if not linked:
+        return matches
+    any_passage: dict[int, int] = {}
+    ticket_passage: dict[int, int] = {}  # The linked tickets' words are the evidence to show.
+    for position, passage in enumerate(passages):
+        any_passage.setdefault(passage.article, position)
+        if passage.kind == "ticket":
+            ticket_passage.setdefault(passage.article, position)
+    result = list(matches)
+    for row, article in linked.items():
+        own = matches[row]
+        internal = articles[article].is_internal
+        result[row] = TicketMatch(
+            "partial" if internal else "covered",
+            article,
+            round(max(own.score if own.article == article else 0.0, COVERED_SCORE), 4),
+            ticket_passage.get(article, any_passage.get(article)),
+            internal,
+        )
+    return result
 
 
 def _all_weeks(first: dt.date | None, last: dt.date | None) -> list[dt.date]:
@@ -507,8 +575,11 @@ def _describe(level: Coverage, rows: list[int], context: _Context) -> Cluster:
             search_rank=_search_rank(search, label, str(article.path)) if level != "covered" else None,
         )
         answered = sum(int(w) for r, w in zip(rows, weights) if matches[r].coverage == "covered")
+        by_link = sum(len(members_of[r]) for r in rows if context.linked.get(r) == article_index)
         if level == "covered":
             coverage_reason = f"{answered} of {total} tickets match a passage of this article with similarity ≥ {COVERED_SCORE}"
+            if by_link:
+                coverage_reason += f" ({by_link} answered with a link to it)"
         elif level == "partial":
             coverage_reason = (
                 "only an internal (agent-only) article answers these tickets" if article.is_internal

@@ -95,6 +95,7 @@ def report_to_json(report: GapReport) -> dict[str, Any]:
             for key in ("case_type", "product_area", "severity")
         },
         "generated_at": report.generated_at,
+        "linked_tickets": report.linked_tickets,
     }
 
 

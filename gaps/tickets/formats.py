@@ -27,6 +27,8 @@ class TicketFormat:
     """Vendor's ticket type (Freshdesk Type, Jira Issue Type): a hint for the case type."""
     area: tuple[str, ...] = ()
     """Vendor's product grouping (Jira Components): a hint for the product area."""
+    replies: tuple[str, ...] = ()
+    """Agents' replies, comments and linked articles: read only for links to help-center pages."""
 
 
 def normalise_column(name: str) -> str:
@@ -42,6 +44,13 @@ _GENERIC_TAGS = ("tags", "labels", "tag", "label")
 _GENERIC_PRIORITY = ("priority", "severity", "urgency")
 _GENERIC_STATUS = ("status", "state")
 _GENERIC_KIND = ("type", "ticket type", "issue type", "category")
+_GENERIC_REPLIES = (
+    "agent reply", "agent replies", "reply", "replies", "response", "responses", "public reply", "last agent reply",
+    "comments", "comment", "public comments", "internal note", "internal notes", "notes",
+    "linked articles", "linked article", "article links", "articles", "links", "help center links", "kb links",
+    "resolution", "solution",
+)
+"""Columns that may hold an agent's answer; every one present is searched for links."""
 
 ZENDESK_CSV = TicketFormat(
     name="zendesk-csv",
@@ -60,6 +69,7 @@ ZENDESK_CSV = TicketFormat(
     priority=("priority",),
     status=("status",),
     kind=("ticket type",),
+    replies=_GENERIC_REPLIES,
 )
 
 FRESHDESK_CSV = TicketFormat(
@@ -75,6 +85,7 @@ FRESHDESK_CSV = TicketFormat(
     priority=("priority",),
     status=("status",),
     kind=("type",),
+    replies=_GENERIC_REPLIES,
 )
 
 JIRA_CSV = TicketFormat(
@@ -91,6 +102,7 @@ JIRA_CSV = TicketFormat(
     status=("status",),
     kind=("issue type", "request type", "customer request type"),
     area=("component/s", "components"),
+    replies=("comment", "comments", "resolution") + _GENERIC_REPLIES,
 )
 
 INTERCOM_CSV = TicketFormat(
@@ -105,6 +117,7 @@ INTERCOM_CSV = TicketFormat(
     tags=("conversation tags", "tags"),
     priority=("priority",),
     status=("state", "status", "conversation state"),
+    replies=("conversation parts", "last admin reply", "admin reply") + _GENERIC_REPLIES,
 )
 
 ZENDESK_JSON = TicketFormat(
@@ -120,6 +133,9 @@ ZENDESK_JSON = TicketFormat(
     priority=("priority",),
     status=("status",),
     kind=("type",),
+    # Zendesk's ticket export with comments (the Ticket Comments API's `comments` list).
+    replies=("comments.body", "comments.html body", "comments.plain body", "linked articles", "linked articles.url",
+             "linked articles.html url") + _GENERIC_REPLIES,
 )
 
 INTERCOM_JSON = TicketFormat(
@@ -134,6 +150,8 @@ INTERCOM_JSON = TicketFormat(
     tags=("tags.tags.name", "tags"),
     priority=("priority",),
     status=("state",),
+    # Intercom's conversation parts: each admin reply or note is one part with a `body`.
+    replies=("conversation parts.conversation parts.body", "conversation parts.body") + _GENERIC_REPLIES,
 )
 
 GENERIC_CSV = TicketFormat(
@@ -148,6 +166,7 @@ GENERIC_CSV = TicketFormat(
     priority=_GENERIC_PRIORITY,
     status=_GENERIC_STATUS,
     kind=_GENERIC_KIND,
+    replies=_GENERIC_REPLIES,
 )
 
 GENERIC_JSONL = replace(GENERIC_CSV, name="jsonl", title="JSON Lines", container="json")

@@ -24,6 +24,7 @@ from supportkb.gaps.tickets.formats import (
     format_named,
     normalise_column,
 )
+from supportkb.gaps.tickets.links import find_links
 from supportkb.generator.core.errors import KBError
 from supportkb.generator.core.json_input import JSONNestingError, parse_json
 
@@ -77,6 +78,9 @@ class Ticket:
     """The help desk's ticket type (Freshdesk Type, Jira Issue Type), if any."""
     area: str = ""
     """The help desk's product grouping (Jira Components), if any."""
+    links: tuple[str, ...] = ()
+    """References to help-center pages in the ticket, its agents' replies or comments, as written
+    (see gaps/tickets/links.py); gap analysis counts a linked article as the ticket's answer."""
     line: int = 0
     """1-based line (CSV, JSON Lines) or record number (JSON document) in the export."""
 
@@ -292,6 +296,8 @@ class _FieldPlan:
     status: str | None
     kind: str | None
     area: str | None
+    replies: tuple[str, ...] = ()
+    """Every column that may hold an agent's reply or a linked article (searched for links only)."""
 
 
 def _first_present(candidates: tuple[str, ...], present: dict[str, str]) -> str | None:
@@ -361,6 +367,11 @@ def _plan_fields(
         status=_first_present(ticket_format.status, present),
         kind=_first_present(ticket_format.kind, present),
         area=_first_present(ticket_format.area, present),
+        # JSON records differ in their keys (the first may have no comments yet): look for all of them.
+        replies=tuple(
+            name for name in dict.fromkeys(ticket_format.replies)
+            if (name in present or ticket_format.container == "json") and name not in text
+        ),
     )
 
 
@@ -406,6 +417,7 @@ def _make_ticket(
     body = "\n".join(p for p in parts[1:] if p)
     if not subject.strip() and not body.strip():
         return SkippedRow(line, f"no text in {' / '.join(quoted(c, 60) for c in plan.text)}")
+    links = find_links(*parts, *(_as_text(get(column)) for column in plan.replies)) if plan.replies else find_links(*parts)
     created = None
     if plan.created:
         raw_date = get(plan.created)
@@ -422,6 +434,7 @@ def _make_ticket(
         status=_as_text(get(plan.status)).lower() if plan.status else "",
         kind=_as_text(get(plan.kind)) if plan.kind else "",
         area=_as_text(get(plan.area)) if plan.area else "",
+        links=links,
         line=line,
     )
 

@@ -30,6 +30,9 @@ if TYPE_CHECKING:
               help="Also list clusters the knowledge base already answers.")
 @click.option("--long-tail/--no-long-tail", default=True, show_default=True,
               help="List uncovered one-off tickets together as a last 'long tail' entry.")
+@click.option("--decisions", "decisions_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="Writers' decisions on gaps (default: kb/gaps-decisions.yml when it exists).")
+@click.option("--no-decisions", is_flag=True, help="Ignore the writers' decisions file.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress messages (totals are still printed).")
 def gaps_command(
     tickets: TicketInput,
@@ -42,6 +45,8 @@ def gaps_command(
     min_cluster_size: int | None,
     covered: bool,
     long_tail: bool,
+    decisions_file: Path | None,
+    no_decisions: bool,
     quiet: bool,
 ) -> None:
     """Find questions in a ticket export (TICKETS) that the knowledge base doesn't answer.
@@ -55,6 +60,7 @@ def gaps_command(
       kb gaps export.csv --draft drafts/ --top 5
       kb gaps tickets.jsonl --kb docs/ --text-column title --text-column message --format json
       kb gaps export.csv --format html -o gaps.html
+      kb gaps export.csv --decisions kb/gaps-decisions.yml
     """
     from supportkb.gaps.analysis.find import GapOptions, analyse_export
     from supportkb.gaps.analysis.drafts import write_drafts
@@ -91,6 +97,7 @@ def gaps_command(
         GapOptions(min_cluster_size=min_cluster_size, include_covered=covered, long_tail=long_tail),
         on_stage=stage,
         on_progress=progress,
+        decisions_path=None if no_decisions else (decisions_file or "auto"),
     )
     click.echo(
         f"Read {report.tickets_read:,} tickets from {tickets.path} ({report.source_format}); "
@@ -103,6 +110,11 @@ def gaps_command(
         click.echo(f"  … {len(report.skipped) - 20} more skipped rows are listed in the report", err=True)
     for warning in report.warnings:
         click.echo(f"Warning: {warning}", err=True)
+    if report.decisions_file:
+        click.echo(f"Applied {report.decisions_applied} writers' decision(s) from {report.decisions_file}; "
+                   f"{len(report.decisions_unmatched)} match no cluster now.", err=True)
+        for unmatched in report.decisions_unmatched:
+            click.echo(f"  {report.decisions_file}:{unmatched.decision.line}: {unmatched.reason}", err=True)
     write_output(render(report, output_format), output)
     if draft_dir is not None:
         drafts = write_drafts(report, draft_dir, articles=load_articles(kb_dir).articles, limit=top)

@@ -23,6 +23,7 @@ from supportkb.gaps.analysis.coverage import (
     surface_words,
     ticket_analyzer,
 )
+from supportkb.gaps.analysis.decisions import Decision, DecisionMatch, DecisionsFile, match_decisions
 from supportkb.gaps.analysis.taxonomy import Taxonomy, classify_cluster, severity_of_cluster
 
 if TYPE_CHECKING:
@@ -114,6 +115,8 @@ class Cluster:
     """Most tickets only thank, test or auto-reply: listed last, never drafted."""
     missing_terms: tuple[str, ...] = ()
     """Terms (stems) most of the tickets use that no article contains."""
+    decision: Decision | None = None
+    """The writer's decision (kb/gaps-decisions.yml) this cluster follows, if any."""
 
 
 @dataclass(frozen=True)
@@ -139,6 +142,10 @@ class GapReport:
     min_cluster_size: int = 3
     linked_tickets: int = 0
     """Tickets answered, by their own or an agent's link, with an article (see linked.py)."""
+    decisions_file: str = ""
+    decisions_applied: int = 0
+    decisions_unmatched: tuple[DecisionMatch, ...] = ()
+    """Writers' decisions that match no cluster of this run, and why."""
 
     def by(self, key: str) -> list[tuple[str, dict[str, int]]]:
         """Tickets in clusters per value of `key` (case_type, product_area, severity), by coverage."""
@@ -216,11 +223,13 @@ def find_gaps(
     search: Any = None,
     now: dt.datetime | None = None,
     on_stage: Callable[[str], None] | None = None,
+    decisions: DecisionsFile | None = None,
 ) -> GapReport:
     """Match every ticket against the articles, cluster the recurring questions, rank the gaps.
 
     search: a search.engine.SearchIndex over the same articles, used as a second opinion on each
     cluster's best article (its rank for the cluster's label).
+    decisions: writers' decisions (load_decisions), applied to the clusters they match.
     """
     import numpy as np
 
@@ -303,7 +312,18 @@ def find_gaps(
     groups = _merge_duplicates(groups, members_of, vectors)
     stage(f"Describing {len(groups)} clusters")
     clusters = [_describe(level, rows, context) for level, rows in groups]
-    clusters.sort(key=lambda c: (c.not_a_question, COVERAGE_ORDER[c.coverage], -c.priority_score, -c.size, c.label))
+    decision_matches: list[DecisionMatch] = []
+    if decisions is not None and decisions.decisions:
+        nearest = _nearest_rows(decisions.decisions, texts, vectorizer, vectors)
+        cluster_of_row = {row: index for index, (_level, rows) in enumerate(groups) for row in rows}
+        decision_matches = match_decisions(decisions.decisions, nearest, cluster_of_row)
+        for found in decision_matches:
+            if found.cluster is not None:
+                clusters[found.cluster] = _apply_decision(clusters[found.cluster], found, decisions.path, context)
+    clusters.sort(key=lambda c: (
+        c.not_a_question, c.decision is not None and c.decision.kind == "wont-write",
+        COVERAGE_ORDER[c.coverage], -c.priority_score, -c.size, c.label,
+    ))
     clusters = _distinct_labels(clusters)
     if options.long_tail and long_tail:
         tail = _describe("uncovered", sorted(long_tail), replace(context, search=None))
@@ -335,7 +355,53 @@ def find_gaps(
         generated_at=(now or dt.datetime.now(dt.timezone.utc)).strftime("%Y-%m-%d %H:%M UTC"),
         min_cluster_size=min_size,
         linked_tickets=sum(len(members_of[row]) for row in linked),
+        decisions_file=str(decisions.path) if decisions is not None else "",
+        decisions_applied=sum(1 for m in decision_matches if m.cluster is not None),
+        decisions_unmatched=tuple(m for m in decision_matches if m.cluster is None),
     )
+
+
+DECISION_SIMILARITY = 0.5
+"""A decision's question this close (cosine) to a ticket points at that ticket's cluster."""
+
+
+def _nearest_rows(decisions: Sequence[Decision], texts: dict[str, int], vectorizer: Any, vectors: Any) -> list[list[int | None]]:
+    """Per decision, per question: the unique-text row that asks it (verbatim or closest), or None."""
+    import numpy as np
+
+    questions = [q for d in decisions for q in d.questions]
+    found: list[int | None] = [texts.get(" ".join(q.lower().split())) for q in questions]
+    if vectors is not None and vectors.shape[0] and any(f is None for f in found):
+        similarity = (vectorizer.transform(questions) @ vectors.T).toarray()
+        best = similarity.argmax(axis=1)
+        for index, row in enumerate(best.tolist()):
+            if found[index] is None and similarity[index, row] >= DECISION_SIMILARITY:
+                found[index] = int(row)
+    result, position = [], 0
+    for decision in decisions:
+        result.append(found[position : position + len(decision.questions)])
+        position += len(decision.questions)
+    return result
+
+
+def _apply_decision(cluster: Cluster, found: DecisionMatch, path: Path, context: _Context) -> Cluster:
+    """The cluster as the writer decided: covered by an article, not a gap, or a gap nobody will write."""
+    decision = found.decision
+    where = f"{path}:{decision.line}"
+    note = f": {decision.note}" if decision.note else ""
+    if decision.kind == "covered" and decision.article is not None:
+        article = context.articles[decision.article]
+        return replace(
+            cluster, coverage="covered", decision=decision,
+            best_article=ArticleRef(path=str(article.path), title=article.title, score=1.0, url=article.url,
+                                    is_internal=article.is_internal, passage=article.summary or article.title),
+            coverage_reason=f"a writer decided it is covered by {article.title!r} ({where}){note}",
+        )
+    if decision.kind == "not-a-gap":
+        return replace(cluster, coverage="covered", decision=decision,
+                       coverage_reason=f"a writer decided it is not a gap ({where}){note}; was {cluster.coverage}: {cluster.coverage_reason}")
+    return replace(cluster, decision=decision,
+                   coverage_reason=f"{cluster.coverage_reason}; a writer decided not to write an article ({where}){note}")
 
 
 CUSTOMER_WORDS_PER_ARTICLE = 200
@@ -794,8 +860,13 @@ def analyse_export(
     on_stage: Callable[[str], None] | None = None,
     on_progress: Callable[[int, int], None] | None = None,
     now: dt.datetime | None = None,
+    decisions_path: Path | str | None = "auto",
 ) -> GapReport:
-    """Read a ticket export and a folder of Markdown articles, and find the gaps."""
+    """Read a ticket export and a folder of Markdown articles, and find the gaps.
+
+    decisions_path: writers' decisions; "auto" reads kb/gaps-decisions.yml when there is one.
+    """
+    from supportkb.gaps.analysis.decisions import find_decisions_file, load_decisions
     from supportkb.gaps.tickets.cleaning import clean_ticket
     from supportkb.gaps.tickets.reader import ReadOptions, read_tickets
     from supportkb.generator.core.articles import load_articles
@@ -811,6 +882,10 @@ def analyse_export(
             hint="pass --kb with the folder that holds your help articles (*.md)",
         )
     categories_file, synonyms_file = kb_support_files(kb_dir)
+    if decisions_path == "auto":
+        decisions_path = find_decisions_file(kb_dir)
+    # Checked before the tickets are read: a bad entry stops the run before any work, and nothing half-applies.
+    decisions = load_decisions(Path(decisions_path), loaded.articles) if decisions_path else None
     categories = load_categories(categories_file)
     imported = read_tickets(tickets_path, read_options or ReadOptions(), clean=clean_ticket, on_progress=on_progress)
     if on_stage:
@@ -818,5 +893,5 @@ def analyse_export(
     search = SearchIndex.build(loaded.articles, synonyms=load_synonyms(synonyms_file)) if loaded.articles else None
     return find_gaps(
         imported, loaded.articles, kb_root=kb_dir, categories=categories, options=options,
-        search=search, now=now, on_stage=on_stage,
+        search=search, now=now, on_stage=on_stage, decisions=decisions,
     )

@@ -39,6 +39,14 @@ def _article_json(article: ArticleRef | None) -> dict[str, Any] | None:
     }
 
 
+def _decision_json(cluster: Cluster) -> dict[str, Any] | None:
+    decision = cluster.decision
+    if decision is None:
+        return None
+    return {"decision": decision.kind, "line": decision.line, "note": decision.note,
+            "article": cluster.best_article.path if decision.kind == "covered" and cluster.best_article else None}
+
+
 def cluster_to_json(cluster: Cluster) -> dict[str, Any]:
     """The contract keys first (label ... product_area), then the rest."""
     return {
@@ -67,6 +75,7 @@ def cluster_to_json(cluster: Cluster) -> dict[str, Any]:
             {"id": s.id, "text": s.text, "created": s.created.isoformat() if s.created else None}
             for s in cluster.representatives
         ],
+        "decision": _decision_json(cluster),
         "reasons": {
             "coverage": cluster.coverage_reason,
             "case_type": cluster.case_type_reason,
@@ -96,6 +105,14 @@ def report_to_json(report: GapReport) -> dict[str, Any]:
         },
         "generated_at": report.generated_at,
         "linked_tickets": report.linked_tickets,
+        "decisions": {
+            "file": report.decisions_file or None,
+            "applied": report.decisions_applied,
+            "unmatched": [
+                {"line": m.decision.line, "decision": m.decision.kind, "questions": list(m.decision.questions), "reason": m.reason}
+                for m in report.decisions_unmatched
+            ],
+        },
     }
 
 
@@ -161,7 +178,13 @@ def render_markdown(report: GapReport, *, limit: int = 50) -> str:
         f"- **Per ticket:** {coverage.get('uncovered', 0):,} uncovered, {coverage.get('partial', 0):,} partly covered, "
         f"{coverage.get('covered', 0):,} covered"
     )
-    gaps = [c for c in report.clusters if c.coverage != "covered" and not c.is_long_tail]
+    gaps = [c for c in report.clusters if c.coverage != "covered" and not c.is_long_tail and c.decision is None]
+    if report.decisions_file:
+        lines.append(
+            f"- **Writers' decisions:** {report.decisions_applied} applied from {md_code(report.decisions_file)}"
+            + (f", {len(report.decisions_unmatched)} match nothing now (lines "
+               + ", ".join(str(m.decision.line) for m in report.decisions_unmatched) + ")" if report.decisions_unmatched else "")
+        )
     lines.append(
         f"- **Clusters:** {len(report.clusters)} ({sum(c.coverage == 'uncovered' and not c.is_long_tail for c in report.clusters)} "
         f"uncovered, {sum(c.coverage == 'partial' for c in report.clusters)} partial); "

@@ -16,8 +16,11 @@ class SupportKBConfig(base.Config):
     progress_every = c.Type(int, default=250)
     """Log progress every N rendered pages on large builds (0 turns it off)."""
 
-    search = c.Choice(("material", "pagefind"), default="material")
-    """Browser search: Material's built-in index (one file), or Pagefind's chunked index for large KBs."""
+    search = c.Choice(("kb", "material", "pagefind"), default="kb")
+    """Browser search: 'kb' ranks as agent search does (stems, synonyms, sections) from a static index
+    loaded by word prefix; 'material' is Material's one-file index; 'pagefind' Pagefind's chunks."""
+    contact_url = c.Type(str, default="")
+    """Where a search with no results offers to contact support (a URL or mailto:); empty: no link."""
     search_endpoint = c.Type(str, default="")
     """URL of the API's search (`kb api`); empty: the search box answers from the static index only."""
     embedding_backend = c.Type(str, default="default")

@@ -32,7 +32,15 @@ from supportkb.generator.site.pages import (
 from supportkb.generator.site.redirects import Redirect, plan_redirects, stable_url, write_redirects
 from supportkb.generator.site.related import find_related
 from supportkb.generator.site.seo import ROBOTS_FILE, absolute_url, open_graph, robots_txt
-from supportkb.generator.site.site_search import add_aliases_to_material_index, build_pagefind_index, pagefind_executable
+from supportkb.generator.core.synonyms import load_synonyms
+from supportkb.generator.site.site_search import (
+    SearchView,
+    add_aliases_to_material_index,
+    build_pagefind_index,
+    pagefind_executable,
+    write_static_index,
+)
+from supportkb.generator.site.static_index import IndexedArticle, build_static_index, indexed_article
 from supportkb.generator.site.sitedir import SiteSwap, SiteSwapError
 from supportkb.generator.checking.validate import validate_kb
 from supportkb.generator.site.views import ArticleView, Breadcrumb, SiteView
@@ -84,6 +92,9 @@ class SupportKBPlugin(BasePlugin[SupportKBConfig]):
         self.site_view: SiteView | None = None
         self.redirects: tuple[Redirect, ...] = ()
         self.aliases_by_url: dict[str, tuple[str, ...]] = {}
+        self.search_articles: list[IndexedArticle] = []
+        self.search_categories: list[tuple[str, str]] = []
+        self.synonyms: dict[str, list[str]] = {}
         self.swap: SiteSwap | None = None
         self.warnings: _WarningCounter | None = None
         self.pages_rendered = 0
@@ -101,6 +112,8 @@ class SupportKBPlugin(BasePlugin[SupportKBConfig]):
             self.categories = load_categories(self.kb_dir(config) / "categories.yml")
             if self.config.search == "pagefind":
                 pagefind_executable()  # Fail before building, not after.
+            if self.config.search == "kb":
+                self.synonyms = load_synonyms(self.kb_dir(config) / "synonyms.yml")
         except KBError as exc:
             raise PluginError(str(exc)) from exc
         # Before MkDocs walks docs_dir (it follows every link, out of the folder and round loops):
@@ -145,8 +158,8 @@ class SupportKBPlugin(BasePlugin[SupportKBConfig]):
         search = config.plugins.get("material/search") or config.plugins.get("search")
         if search is None:
             return
-        if self.config.search == "pagefind":
-            search.config.enabled = False  # Pagefind replaces it; no index for every visitor to download.
+        if self.config.search in ("kb", "pagefind"):
+            search.config.enabled = False  # Replaced; no index for every visitor to download.
             return
         fields = search.config.get("fields")
         if isinstance(fields, dict):
@@ -217,6 +230,8 @@ class SupportKBPlugin(BasePlugin[SupportKBConfig]):
             icon_exists=lambda name: _icon_exists(config, name),
         )
         self._plan_articles(public, urls, category_urls)
+        if self.config.search == "kb":
+            self._plan_search(public, urls, category_urls)
         self._plan_redirects(loaded, public, urls, files, config)
         self.pages_total = len(files.documentation_pages())
         return files
@@ -245,6 +260,13 @@ class SupportKBPlugin(BasePlugin[SupportKBConfig]):
             if article.aliases:
                 self.aliases_by_url[urls[article.id]] = article.aliases
 
+    def _plan_search(self, public: list[Article], urls: dict[str, str], category_urls: dict[str, str]) -> None:
+        titles = {c.id: c.title for c in self.categories}
+        self.search_articles = [
+            indexed_article(a, url=urls[a.id], category=titles.get(a.category or "", "")) for a in public
+        ]
+        self.search_categories = [(c.title, category_urls[c.id]) for c in self.categories if c.id in category_urls]
+
     def _plan_redirects(self, loaded: LoadResult, public: list[Article], urls: dict[str, str], files: Files, config: MkDocsConfig) -> None:
         taken = {f.dest_uri for f in files}
         shown = {a.id: loaded.shown_path(a) for a in public}
@@ -255,6 +277,11 @@ class SupportKBPlugin(BasePlugin[SupportKBConfig]):
 
     def on_env(self, env: Environment, /, *, config: MkDocsConfig, files: Files) -> Environment | None:
         env.globals["kb"] = self.site_view
+        env.globals["kb_search"] = SearchView(
+            engine=self.config.search,
+            endpoint=self.config.search_endpoint.strip(),
+            contact_url=self.config.contact_url.strip(),
+        )
         return env
 
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
@@ -324,6 +351,10 @@ class SupportKBPlugin(BasePlugin[SupportKBConfig]):
             if self.config.search == "pagefind":
                 run = build_pagefind_index(site_dir)
                 log.info(f"pagefind indexed the site in {run.seconds:.1f} s")
+            elif self.config.search == "kb":
+                index = build_static_index(self.search_articles, synonyms=self.synonyms, categories=self.search_categories)
+                write_static_index(site_dir, index)
+                log.info(f"search index: {index.article_count} articles, {index.word_count} words")
             else:
                 add_aliases_to_material_index(site_dir, self.aliases_by_url)
         except (KBError, OSError) as exc:

@@ -1,16 +1,20 @@
-"""Browser search: aliases in Material's index, or Pagefind's chunked index over the staged site."""
+"""Browser search: supportkb's own static index (the default), aliases in Material's index, or
+Pagefind's chunked index over the staged site."""
 
 from __future__ import annotations
 
 import html
 import json
+import shutil
 import subprocess
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from supportkb.generator.core.atomic import write_text_atomic
 from supportkb.generator.core.errors import KBError
+from supportkb.generator.site.static_index import INDEX_DIR, StaticIndex
 
 MATERIAL_INDEX = Path("search") / "search_index.json"
 PAGEFIND_DIR = "pagefind"
@@ -52,6 +56,28 @@ def add_aliases_to_material_index(site_dir: Path, aliases_by_url: Mapping[str, S
     tmp.write_text(json.dumps(data, separators=(",", ":"), ensure_ascii=False), encoding="utf-8")
     tmp.replace(path)
     return changed
+
+
+@dataclass(frozen=True)
+class SearchView:
+    """What the templates need to know about the site's search (Jinja global `kb_search`)."""
+
+    engine: str
+    """'kb', 'material' or 'pagefind'."""
+    endpoint: str
+    """The API's search URL for live answers; '' answers from the static index only."""
+    contact_url: str
+    """Where the zero-results state sends a customer ('' hides the link)."""
+
+
+def write_static_index(site_dir: Path, index: StaticIndex) -> int:
+    """Write the site's own search index into site_dir (replacing an older one); returns files written."""
+    target = site_dir / INDEX_DIR
+    if target.is_dir():
+        shutil.rmtree(target)  # `kb serve` rebuilds in place: no shard of a removed word may stay.
+    for relative, text in index.files.items():
+        write_text_atomic(site_dir / relative, text)
+    return len(index.files)
 
 
 def pagefind_executable() -> Path:

@@ -1,4 +1,5 @@
-/* supportkb help center: copy-link buttons, "Was this helpful?", the big search box, Pagefind. */
+/* supportkb help center: copy-link buttons, "Was this helpful?", the big search box, Pagefind,
+ * and the data-kb-* result hooks on Material's and Pagefind's results. */
 (function () {
   "use strict";
 
@@ -165,7 +166,52 @@
   }
 
   function openSearch(query) {
+    if (window.kbSearch && document.querySelector("[data-kb-search-dialog]")) {
+      window.kbSearch.open(query);
+      return true;
+    }
     return document.querySelector("[data-kb-pagefind]") ? openPagefind(query) : openMaterialSearch(query);
+  }
+
+  /* ---- the data-kb-* hooks on Material's and Pagefind's results ------------------------
+   * Every engine carries the same hooks (a contract that benchmarks and tests read):
+   * [data-kb-search] on the input (in the templates), [data-kb-result] on each result link in
+   * rank order, data-kb-search-state="loading|done|empty" on the results container. kb-search.js
+   * sets them itself; for these two engines they are read off what their own scripts render. */
+
+  function hookResults(container, input, linkSelector, isEmpty) {
+    if (!container || !input) return;
+    function update() {
+      Array.prototype.forEach.call(container.querySelectorAll("[data-kb-result]"), function (link) {
+        link.removeAttribute("data-kb-result");
+      });
+      var links = container.querySelectorAll(linkSelector);
+      Array.prototype.forEach.call(links, function (link, rank) { link.setAttribute("data-kb-result", String(rank + 1)); });
+      var state = !input.value.trim() || links.length ? "done" : isEmpty() ? "empty" : "loading";
+      container.setAttribute("data-kb-search-state", state);
+    }
+    container.setAttribute("data-kb-search-state", "done");
+    input.addEventListener("input", function () { container.setAttribute("data-kb-search-state", "loading"); });
+    if (window.MutationObserver) {
+      new MutationObserver(function (records) {
+        var ours = records.every(function (r) { return r.type === "attributes"; });
+        if (!ours) update();
+      }).observe(container, { childList: true, subtree: true, characterData: true });
+    }
+  }
+
+  function setupResultHooks() {
+    var material = document.querySelector(".md-search-result");
+    var materialMeta = material && material.querySelector(".md-search-result__meta");
+    hookResults(material, document.querySelector(".md-search__input"),
+      ".md-search-result__item > .md-search-result__link", function () {
+        // Material writes "No matching documents" (or its translation) and lists nothing.
+        return !!materialMeta && /^\s*No matching/i.test(materialMeta.textContent) && !material.querySelector(".md-search-result__item");
+      });
+    var pagefindResults = document.querySelector("#kb-pagefind-results");
+    var summary = document.querySelector("#kb-pagefind-summary");
+    hookResults(pagefindResults && pagefindResults.parentNode, document.querySelector("#kb-pagefind-input"),
+      "#kb-pagefind-results a", function () { return !!summary && /^\s*No results/i.test(summary.textContent); });
   }
 
   function setupSearchBoxes(root) {
@@ -235,6 +281,7 @@
     setupFeedback(document);
     setupSearchBoxes(document);
     setupPagefind();
+    setupResultHooks();
   }
 
   if (document.readyState === "loading") {

@@ -4,8 +4,8 @@
  * or window.KB_EVENTS_ENDPOINT; with neither, it does nothing at all. Events are batched and sent
  * with navigator.sendBeacon (text/plain: no CORS preflight), falling back to fetch(keepalive).
  * Nothing identifies a person: the session id is random per tab and lives in sessionStorage.
- * Works with Material's search (.md-search__input / .md-search-result__item) and Pagefind's
- * (#kb-pagefind-input / #kb-pagefind-results); other pages can call window.kbEvents.search(...).
+ * Reads the search hooks every engine carries ([data-kb-search] input, [data-kb-result] links);
+ * other pages can call window.kbEvents.search(...).
  */
 (function () {
   "use strict";
@@ -90,13 +90,13 @@
     }, true);
   }
 
-  watchSearch(".md-search__input", ".md-search-result__item");
-  watchSearch("#kb-pagefind-input", "#kb-pagefind-results li, #kb-pagefind-results .pagefind-modular-list-result");
+  // Every engine (supportkb's, Material's, Pagefind's) carries the data-kb-* hooks (help.js).
+  watchSearch("[data-kb-search]", "[data-kb-result]");
 
   document.addEventListener("click", function (event) {
-    var link = event.target.closest && event.target.closest(".md-search-result__link, #kb-pagefind-results a");
+    var link = event.target.closest && event.target.closest("[data-kb-result]");
     if (!link || !lastSearch.id) return;
-    var items = Array.prototype.slice.call(document.querySelectorAll(".md-search-result__link, #kb-pagefind-results a"));
+    var items = Array.prototype.slice.call(document.querySelectorAll("[data-kb-result]"));
     record({ type: "click", query: lastSearch.query, search_id: lastSearch.id, rank: items.indexOf(link) + 1 || undefined,
              target: new URL(link.getAttribute("href"), location.href).pathname, page: location.pathname });
     flush(); // The page is about to change.

@@ -9,16 +9,21 @@ the ranked "flagged" list:
 - set precision / recall / F1 of everything flagged (the threshold at work);
 - hit@5: at least one true page in the top 5.
 
+- hits@10 / min(k, 10): R@10 that a release with more than 10 changed pages can still reach 1.0 on.
+
 Truth, as MANIFEST.md says: mkdocs-material recall against `marker_existing` (pages that gained a
 section for the release; `diff` for 9.1.0, which has no markers), precision against `union`;
-fastapi against `pages`.
+fastapi, telegraf and the cases under benchmarks/data/staleness/ against `pages`.
+
+Three rankings of the same run: `kb stale` as shipped (hybrid: lexical signals fused with the
+embedding backend), `kb stale --embeddings none` (lexical only) and the plain baseline.
 
 Baseline: plain BM25 (k1 1.2, b 0.75, lower-case [a-z0-9]+ tokens, no stemming or stop words,
 each page one document: title + body). Each note entry (its text and sub-bullets, every section
 of the notes) is a query; a page's score is its best score over the entries; pages with a score
 above 0 are ranked.
 
-Run: python benchmarks/eval_staleness.py [--data DIR] [--threshold X]
+Run: python benchmarks/eval_staleness.py [--data DIR] [--threshold X] [--product NAME ...]
 """
 
 from __future__ import annotations
@@ -45,7 +50,9 @@ from supportkb.cli import main as kb  # noqa: E402
 from supportkb.gaps.staleness.notes import pick_release, read_release_notes  # noqa: E402
 
 DEFAULT_DATA = REPO.parent / "shared" / "data" / "staleness"
-PRODUCTS = ("mkdocs-material", "fastapi")
+OWN_DATA = REPO / "benchmarks" / "data" / "staleness"
+"""Dev cases built here (their README says how), scored beside the shared ones."""
+PRODUCTS = ("mkdocs-material", "fastapi", "telegraf")
 
 
 @dataclass(frozen=True)
@@ -62,6 +69,8 @@ class Case:
 class Scores:
     precision_at_k: float
     recall_at_10: float
+    hits_at_10: float
+    """Hits in the top 10 / min(k, 10)."""
     hit_at_5: float
     flagged: int
     set_precision: float
@@ -69,13 +78,22 @@ class Scores:
     set_f1: float
 
 
-def load_cases(data: Path) -> list[Case]:
+def product_folders(data: Path) -> list[Path]:
+    """The shared products, then every case under OWN_DATA."""
+    folders = [data / product for product in PRODUCTS if (data / product).is_dir()]
+    if OWN_DATA.is_dir():
+        folders += sorted(path for path in OWN_DATA.iterdir() if path.is_dir())
+    return folders
+
+
+def load_cases(folders: list[Path]) -> list[Case]:
     cases = []
-    for product in PRODUCTS:
-        folders = sorted((data / product).iterdir(), key=lambda p: tuple(int(x) for x in p.name.split(".")))
-        for folder in folders:
+    for product_folder in folders:
+        product = product_folder.name
+        releases = [path for path in product_folder.iterdir() if (path / "truth.json").is_file()]
+        for folder in sorted(releases, key=lambda p: tuple(int(x) for x in p.name.split("."))):
             truth = json.loads((folder / "truth.json").read_text(encoding="utf-8"))
-            if product == "fastapi":
+            if "pages" in truth:
                 recall_truth = precision_truth = frozenset(truth["pages"])
             else:
                 markers = frozenset(truth["marker_existing"])
@@ -95,6 +113,7 @@ def score(ranked: list[str], flagged: int, case: Case) -> Scores:
     return Scores(
         precision_at_k=len(top_k & case.precision_truth) / k,
         recall_at_10=len(set(ranked[:10]) & case.recall_truth) / k,
+        hits_at_10=len(set(ranked[:10]) & case.recall_truth) / min(k, 10),
         hit_at_5=1.0 if set(ranked[:5]) & case.recall_truth else 0.0,
         flagged=flagged,
         set_precision=set_precision,
@@ -103,8 +122,10 @@ def score(ranked: list[str], flagged: int, case: Case) -> Scores:
     )
 
 
-def run_supportkb(docs: Path, notes: Path, threshold: float | None) -> list[str]:
+def run_supportkb(docs: Path, notes: Path, threshold: float | None, *, embeddings: str | None = None) -> list[str]:
     args = ["stale", "--kb", str(docs), "--release", str(notes), "--format", "json"]
+    if embeddings is not None:
+        args += ["--embeddings", embeddings]
     if threshold is not None:
         args += ["--threshold", str(threshold)]
     result = CliRunner().invoke(kb, args, catch_exceptions=False)
@@ -143,22 +164,33 @@ def run_bm25(docs: Path, notes: Path, *, k1: float = 1.2, b: float = 0.75) -> li
     return [path for path, value in sorted(best.items(), key=lambda kv: (-kv[1], kv[0])) if value > 0]
 
 
+MODES = ("hybrid", "lexical", "bm25")
+"""Columns: `kb stale` as shipped, `kb stale --embeddings none`, the plain baseline."""
+
+
+def mean(rows: list[Scores], field: str) -> float:
+    return sum(getattr(row, field) for row in rows) / len(rows)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--threshold", type=float, default=None, help="pass --threshold to kb stale")
+    parser.add_argument("--product", action="append", help="only this product (repeatable)")
     options = parser.parse_args()
-    cases = load_cases(options.data)
+    folders = [f for f in product_folders(options.data) if not options.product or f.name in options.product]
+    cases = load_cases(folders)
+    products = list(dict.fromkeys(case.product for case in cases))
     header = (
-        f"{'product':16} {'release':8} {'k':>3} {'ceil':>5} | {'flag':>4} {'P@k':>5} {'R@10':>5} {'hit5':>4} "
-        f"{'setP':>5} {'setR':>5} {'F1':>5} | {'bm25 P@k':>8} {'R@10':>5} {'hit5':>4}"
+        f"{'product':16} {'release':8} {'k':>3} {'ceil':>5} | {'flag':>4} {'P@k':>5} {'R@10':>5} {'h10':>5} {'hit5':>4} "
+        f"{'setP':>5} {'setR':>5} {'F1':>5} | {'lex P@k':>7} {'R@10':>5} {'h10':>5} | {'bm25 P@k':>8} {'R@10':>5} {'h10':>5}"
     )
-    print("kb stale (supportkb) vs plain BM25, dev releases; k = number of truly changed pages")
+    print("kb stale (hybrid) vs --embeddings none (lexical) vs plain BM25, dev releases; k = number of truly changed pages")
+    print("h10 = hits in the top 10 / min(k, 10)")
     print(header)
     print("-" * len(header))
-    ours: dict[str, list[Scores]] = {p: [] for p in PRODUCTS}
-    base: dict[str, list[Scores]] = {p: [] for p in PRODUCTS}
-    ceilings: dict[str, list[float]] = {p: [] for p in PRODUCTS}
+    scores: dict[tuple[str, str], list[Scores]] = {(p, m): [] for p in products for m in MODES}
+    ceilings: dict[str, list[float]] = {p: [] for p in products}
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="kb-eval-") as temp:
         for case in cases:
@@ -167,33 +199,34 @@ def main() -> None:
             with tarfile.open(case.docs_archive) as archive:
                 archive.extractall(target, filter="data")
             docs = target / "docs"
-            ranked = run_supportkb(docs, case.notes, options.threshold)
-            mine = score(ranked, len(ranked), case)
-            baseline_ranked = run_bm25(docs, case.notes)
-            theirs = score(baseline_ranked, len(baseline_ranked), case)
+            rankings = {
+                "hybrid": run_supportkb(docs, case.notes, options.threshold),
+                "lexical": run_supportkb(docs, case.notes, options.threshold, embeddings="none"),
+                "bm25": run_bm25(docs, case.notes),
+            }
+            row = {mode: score(ranked, len(ranked), case) for mode, ranked in rankings.items()}
+            for mode, value in row.items():
+                scores[(case.product, mode)].append(value)
             n = len(case.recall_truth)
             ceiling = min(10, n) / n
-            ours[case.product].append(mine)
-            base[case.product].append(theirs)
             ceilings[case.product].append(ceiling)
+            mine, lex, theirs = row["hybrid"], row["lexical"], row["bm25"]
             print(
                 f"{case.product:16} {case.release:8} {n:3} {ceiling:5.2f} | {mine.flagged:4} {mine.precision_at_k:5.2f} "
-                f"{mine.recall_at_10:5.2f} {mine.hit_at_5:4.0f} {mine.set_precision:5.2f} {mine.set_recall:5.2f} "
-                f"{mine.set_f1:5.2f} | {theirs.precision_at_k:8.2f} {theirs.recall_at_10:5.2f} {theirs.hit_at_5:4.0f}"
+                f"{mine.recall_at_10:5.2f} {mine.hits_at_10:5.2f} {mine.hit_at_5:4.0f} {mine.set_precision:5.2f} "
+                f"{mine.set_recall:5.2f} {mine.set_f1:5.2f} | {lex.precision_at_k:7.2f} {lex.recall_at_10:5.2f} "
+                f"{lex.hits_at_10:5.2f} | {theirs.precision_at_k:8.2f} {theirs.recall_at_10:5.2f} {theirs.hits_at_10:5.2f}"
             )
     print("-" * len(header))
-    for product in PRODUCTS:
-        mine_rows, base_rows = ours[product], base[product]
-
-        def mean(rows: list[Scores], field: str) -> float:
-            return sum(getattr(row, field) for row in rows) / len(rows)
-
+    for product in products:
+        mine_rows, lex_rows, base_rows = (scores[(product, mode)] for mode in MODES)
         print(
-            f"{'MACRO ' + product:25} {sum(ceilings[product]) / len(ceilings[product]):5.2f} | "
+            f"{'MACRO ' + product[:18]:25} {sum(ceilings[product]) / len(ceilings[product]):5.2f} | "
             f"{mean(mine_rows, 'flagged'):4.0f} {mean(mine_rows, 'precision_at_k'):5.2f} {mean(mine_rows, 'recall_at_10'):5.2f} "
-            f"{mean(mine_rows, 'hit_at_5'):4.2f} {mean(mine_rows, 'set_precision'):5.2f} {mean(mine_rows, 'set_recall'):5.2f} "
-            f"{mean(mine_rows, 'set_f1'):5.2f} | {mean(base_rows, 'precision_at_k'):8.2f} {mean(base_rows, 'recall_at_10'):5.2f} "
-            f"{mean(base_rows, 'hit_at_5'):4.2f}"
+            f"{mean(mine_rows, 'hits_at_10'):5.2f} {mean(mine_rows, 'hit_at_5'):4.2f} {mean(mine_rows, 'set_precision'):5.2f} "
+            f"{mean(mine_rows, 'set_recall'):5.2f} {mean(mine_rows, 'set_f1'):5.2f} | {mean(lex_rows, 'precision_at_k'):7.2f} "
+            f"{mean(lex_rows, 'recall_at_10'):5.2f} {mean(lex_rows, 'hits_at_10'):5.2f} | {mean(base_rows, 'precision_at_k'):8.2f} "
+            f"{mean(base_rows, 'recall_at_10'):5.2f} {mean(base_rows, 'hits_at_10'):5.2f}"
         )
     print(f"({len(cases)} releases in {time.perf_counter() - started:.1f} s; ceil = best reachable recall@10)")
 

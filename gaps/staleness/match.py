@@ -2,7 +2,7 @@
 
 Each note entry is matched against every article section with explainable signals, each worth
 0..1 and each in its own module under signals/: link (0.9), declared (0.85 features, 0.5
-product_area), identifier (up to 0.7), outdated version (0.35-0.7), code line (up to 0.6),
+product_area), component (up to 0.75: the entry is filed under `s3:` and this is the s3 page), identifier (up to 0.7), outdated version (0.35-0.7), code line (up to 0.6),
 section title (up to 0.8), phrase (up to 0.3) and text (up to 0.7, BM25F over sections.py's
 index).
 
@@ -23,6 +23,7 @@ from supportkb.generator.core.errors import KBError
 from supportkb.gaps.staleness.notes import EntryKind, NoteEntry, Release
 from supportkb.gaps.staleness.sections import SectionIndex
 from supportkb.gaps.staleness.signals.code_line import code_line_matches
+from supportkb.gaps.staleness.signals.component import ComponentPages, component_matches
 from supportkb.gaps.staleness.signals.declared import declared_matches
 from supportkb.gaps.staleness.signals.identifier import identifier_matches, lines_matching
 from supportkb.gaps.staleness.signals.link import LinkResolver, link_matches
@@ -152,6 +153,7 @@ def check_staleness(
     matches = [
         *link_matches(entries, LinkResolver(articles, site_url)),
         *declared_matches(entries, articles),
+        *component_matches(entries, ComponentPages(articles)),
         *identifier_matches(entries, index),
         *outdated_version_matches(entries, index),
         *code_line_matches(entries, index),

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Literal
 
 from supportkb.generator.core.errors import KBError
+from supportkb.gaps.staleness.components import component_prefix, parent_component, strip_leading_refs
 
 EntryKind = Literal["change", "fix", "docs", "translation", "internal"]
 
@@ -45,6 +46,9 @@ class NoteEntry:
     """Plain text of sub-bullets and continuation lines."""
     code: tuple[str, ...] = ()
     """Lines of the code blocks shown with the entry (commands, config, output), as written."""
+    component: str = ""
+    """The part of the product the entry names first (`s3: …`, `**[k8s]** …`, `fix(auth): …`,
+    or the parent bullet it sits under), as written; '' if it names none."""
 
 
 @dataclass(frozen=True)
@@ -296,6 +300,8 @@ class _Draft:
     is_bullet: bool
     code: list[str] = dataclasses.field(default_factory=list)
     code_lines: list[str] = dataclasses.field(default_factory=list)
+    numbers: list[int] = dataclasses.field(default_factory=list)
+    """File line of each of `lines` after the first."""
 
 
 @dataclass
@@ -337,9 +343,7 @@ def parse_release_notes(text: str) -> tuple[Release, ...]:
     def flush() -> None:
         nonlocal draft
         if draft is not None:
-            entry = _finish(draft)
-            if entry is not None:
-                current.entries.append(entry)
+            current.entries.extend(_finish(draft))
         draft = None
 
     def attach_code(lines: list[str]) -> None:
@@ -429,12 +433,14 @@ def parse_release_notes(text: str) -> tuple[Release, ...]:
             indent = len(bullet.group("indent").expandtabs(4))
             if draft is not None and draft.is_bullet and indent > draft.indent + 1:
                 draft.lines.append(line)  # A sub-bullet: detail of the entry above.
+                draft.numbers.append(number)
                 continue
             flush()
             draft = _Draft([bullet.group("text")], number, indent, section_path(), section_kind(), True)
             continue
         if draft is not None and _continues(draft, line, after_blank=was_after_blank):
             draft.lines.append(line)
+            draft.numbers.append(number)
             continue
         if _is_plain_section_title(line, lines, index):
             set_section(8, line.strip().rstrip(":"))
@@ -469,19 +475,55 @@ def _is_plain_section_title(line: str, lines: list[str], index: int) -> bool:
     return index < len(lines) and _BULLET.match(lines[index]) is not None
 
 
-def _finish(draft: _Draft) -> NoteEntry | None:
+def _finish(draft: _Draft) -> list[NoteEntry]:
+    """The draft as entries: one, or one per child when the bullet only names a component."""
+    if draft.is_bullet and len(draft.lines) > 1:
+        component = parent_component(draft.lines[0])
+        children = _children(draft) if component is not None else []
+        if component is not None and children:
+            entries = [_entry(child, component=component) for child in children]
+            return [entry for entry in entries if entry is not None]
+    entry = _entry(draft)
+    return [] if entry is None else [entry]
+
+
+def _children(draft: _Draft) -> list[_Draft]:
+    """The sub-bullets of a parent bullet, each with the lines indented beneath it."""
+    children: list[_Draft] = []
+    child_indent: int | None = None
+    for line, number in zip(draft.lines[1:], draft.numbers):
+        bullet = _BULLET.match(line)
+        indent = len(bullet.group("indent").expandtabs(4)) if bullet else -1
+        if bullet and (child_indent is None or indent <= child_indent):
+            child_indent = indent
+            children.append(_Draft([bullet.group("text")], number, indent, draft.section, draft.kind_of_section, True))
+        elif children:
+            children[-1].lines.append(line)
+            children[-1].numbers.append(number)
+        else:
+            return []  # Prose under the parent: it is an entry in its own right.
+    if children:
+        children[-1].code, children[-1].code_lines = draft.code, draft.code_lines
+    return children
+
+
+def _entry(draft: _Draft, *, component: str = "") -> NoteEntry | None:
     head = draft.lines[0].strip() if draft.is_bullet else " ".join(part.strip() for part in draft.lines)
     rest = draft.lines[1:] if draft.is_bullet else []
     source = "\n".join([head, *rest])[:MAX_ENTRY_CHARS]
-    text = plain_text(head)[:MAX_ENTRY_CHARS]
+    text = plain_text(strip_leading_refs(head))[:MAX_ENTRY_CHARS]
     if not re.search(r"\w", text):
         return None
     details = " ".join(
         [*(plain_text(_BULLET.sub(r"\g<text>", part)) for part in rest if part.strip()), *draft.code]
     )
-    kind: EntryKind = draft.kind_of_section or kind_of_entry(head) or "change"
+    prefixed = component_prefix(head)
+    if prefixed is not None and not component:
+        component = prefixed.component
+    wording = prefixed.rest if prefixed is not None else head
+    kind: EntryKind = draft.kind_of_section or kind_of_entry(head) or kind_of_entry(wording) or "change"
     if kind == "change" and draft.kind_of_section == "change":
-        kind = refine_change(head) or kind
+        kind = refine_change(head) or refine_change(wording) or kind
     return NoteEntry(
         text=text,
         source=source,
@@ -491,6 +533,7 @@ def _finish(draft: _Draft) -> NoteEntry | None:
         links=find_links(source),
         details=details[:MAX_ENTRY_CHARS],
         code=tuple(draft.code_lines[:MAX_CODE_LINES]),
+        component=component,
     )
 
 

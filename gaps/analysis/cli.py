@@ -33,6 +33,9 @@ if TYPE_CHECKING:
 @click.option("--decisions", "decisions_file", type=click.Path(path_type=Path, dir_okay=False),
               help="Writers' decisions on gaps (default: kb/gaps-decisions.yml when it exists).")
 @click.option("--no-decisions", is_flag=True, help="Ignore the writers' decisions file.")
+@click.option("--propose-questions", "questions_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write, per article, the phrasings customers used in tickets it answers (YAML to review "
+                   "and copy into `questions:`).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress messages (totals are still printed).")
 def gaps_command(
     tickets: TicketInput,
@@ -47,6 +50,7 @@ def gaps_command(
     long_tail: bool,
     decisions_file: Path | None,
     no_decisions: bool,
+    questions_file: Path | None,
     quiet: bool,
 ) -> None:
     """Find questions in a ticket export (TICKETS) that the knowledge base doesn't answer.
@@ -61,6 +65,7 @@ def gaps_command(
       kb gaps tickets.jsonl --kb docs/ --text-column title --text-column message --format json
       kb gaps export.csv --format html -o gaps.html
       kb gaps export.csv --decisions kb/gaps-decisions.yml
+      kb gaps export.csv --propose-questions proposed-questions.yml
     """
     from supportkb.gaps.analysis.find import GapOptions, analyse_export
     from supportkb.gaps.analysis.drafts import write_drafts
@@ -116,6 +121,16 @@ def gaps_command(
         for unmatched in report.decisions_unmatched:
             click.echo(f"  {report.decisions_file}:{unmatched.decision.line}: {unmatched.reason}", err=True)
     write_output(render(report, output_format), output)
+    if questions_file is not None:
+        from supportkb.gaps.analysis.phrasings import render_proposals
+        from supportkb.generator.core.atomic import write_text_atomic
+
+        try:
+            write_text_atomic(questions_file, render_proposals(report.proposed_questions, source=str(tickets.path)))
+        except OSError as exc:
+            raise KBError(f"cannot write {questions_file}: {exc.strerror or exc}", hint="choose a folder you can write to") from exc
+        proposed = sum(len(p.questions) for p in report.proposed_questions)
+        click.echo(f"Proposed {proposed} question(s) for {len(report.proposed_questions)} article(s) in {questions_file}", err=True)
     if draft_dir is not None:
         drafts = write_drafts(report, draft_dir, articles=load_articles(kb_dir).articles, limit=top)
         click.echo(f"Wrote {len(drafts)} draft article(s) to {draft_dir}", err=True)

@@ -24,6 +24,7 @@ from supportkb.gaps.analysis.coverage import (
     ticket_analyzer,
 )
 from supportkb.gaps.analysis.decisions import Decision, DecisionMatch, DecisionsFile, match_decisions
+from supportkb.gaps.analysis.phrasings import ArticlePhrasings, propose_for_articles
 from supportkb.gaps.analysis.taxonomy import Taxonomy, classify_cluster, severity_of_cluster
 
 if TYPE_CHECKING:
@@ -146,6 +147,8 @@ class GapReport:
     decisions_applied: int = 0
     decisions_unmatched: tuple[DecisionMatch, ...] = ()
     """Writers' decisions that match no cluster of this run, and why."""
+    proposed_questions: tuple[ArticlePhrasings, ...] = ()
+    """Per article, customers' phrasings of the questions it answers (for `questions:`; not in the JSON)."""
 
     def by(self, key: str) -> list[tuple[str, dict[str, int]]]:
         """Tickets in clusters per value of `key` (case_type, product_area, severity), by coverage."""
@@ -320,6 +323,7 @@ def find_gaps(
         for found in decision_matches:
             if found.cluster is not None:
                 clusters[found.cluster] = _apply_decision(clusters[found.cluster], found, decisions.path, context)
+    proposals = _proposed_questions(clusters, tickets, articles)
     clusters.sort(key=lambda c: (
         c.not_a_question, c.decision is not None and c.decision.kind == "wont-write",
         COVERAGE_ORDER[c.coverage], -c.priority_score, -c.size, c.label,
@@ -358,6 +362,7 @@ def find_gaps(
         decisions_file=str(decisions.path) if decisions is not None else "",
         decisions_applied=sum(1 for m in decision_matches if m.cluster is not None),
         decisions_unmatched=tuple(m for m in decision_matches if m.cluster is None),
+        proposed_questions=proposals,
     )
 
 
@@ -402,6 +407,20 @@ def _apply_decision(cluster: Cluster, found: DecisionMatch, path: Path, context:
                        coverage_reason=f"a writer decided it is not a gap ({where}){note}; was {cluster.coverage}: {cluster.coverage_reason}")
     return replace(cluster, decision=decision,
                    coverage_reason=f"{cluster.coverage_reason}; a writer decided not to write an article ({where}){note}")
+
+
+def _proposed_questions(clusters: Sequence[Cluster], tickets: Sequence[Ticket], articles: Sequence[Article]) -> tuple[ArticlePhrasings, ...]:
+    """The phrasings of the tickets in each covered cluster, proposed for its article's `questions:`."""
+    index_of = {str(a.path): i for i, a in enumerate(articles)}
+    by_id = {t.id: t for t in tickets}
+    answered: dict[int, list[str]] = {}
+    for cluster in clusters:
+        if cluster.coverage != "covered" or cluster.best_article is None or cluster.is_long_tail or cluster.not_a_question:
+            continue
+        article = index_of.get(cluster.best_article.path)
+        if article is not None:
+            answered.setdefault(article, []).extend(_phrase(by_id[t]) for t in cluster.ticket_ids if t in by_id)
+    return propose_for_articles(answered, articles)
 
 
 CUSTOMER_WORDS_PER_ARTICLE = 200

@@ -211,7 +211,7 @@
     var pagefindResults = document.querySelector("#kb-pagefind-results");
     var summary = document.querySelector("#kb-pagefind-summary");
     hookResults(pagefindResults && pagefindResults.parentNode, document.querySelector("#kb-pagefind-input"),
-      "#kb-pagefind-results a", function () { return !!summary && /^\s*No results/i.test(summary.textContent); });
+      "#kb-pagefind-results a", function () { return !!summary && /^\s*(No|0) results/i.test(summary.textContent); });
   }
 
   function setupSearchBoxes(root) {

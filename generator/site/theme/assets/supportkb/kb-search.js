@@ -20,6 +20,7 @@
 
   var LIMIT = 10;
   var DEBOUNCE_MS = 40;
+  var LIVE_DEBOUNCE_MS = 150;  // Each pause asks the API: wait a little longer between keys.
   var LIVE_TIMEOUT_MS = 1200;
   var MAX_TERMS = 32;
   var MAX_WORD = 40;
@@ -400,25 +401,29 @@
             var ps = p.map(function (w) { return stemOfWord[w]; });
             if (ps.every(Boolean)) phrases.push(ps);
           });
-          var hits = rank(stems, phrases);
-          var answer = { query: text, hits: hits, stems: stems };
           var fixed = Object.keys(corrections);
-          if (!fixed.length) return answer;
-          var suggestion = replaceWords(text, corrections);
-          answer.didYouMean = suggestion;
-          if (hits.length < FEW_HITS || unknown * 2 > parsed.words.length) {
-            var fixedStems = stems.slice();
-            fixed.forEach(function (w) {
-              var stem = stemOf(corrections[w]);
-              if (stem && fixedStems.indexOf(stem) < 0) fixedStems.push(stem);
-            });
-            var fuzzy = rank(fixedStems, phrases);
-            var seen = new Set(fuzzy.map(function (h) { return h.doc; }));
-            answer.hits = fuzzy.concat(hits.filter(function (h) { return !seen.has(h.doc); })).slice(0, LIMIT);
-            answer.isFuzzy = fuzzy.length > 0;
-            answer.stems = fixedStems;
-          }
-          return answer;
+          var fixedStems = stems.slice();
+          fixed.forEach(function (w) {
+            var stem = stemOf(corrections[w]);
+            if (stem && fixedStems.indexOf(stem) < 0) fixedStems.push(stem);
+          });
+          // Synonyms' words live in shards of their own: load them before ranking.
+          var synonymWords = [];
+          expandSynonyms(fixedStems).forEach(function (member) { synonymWords.push.apply(synonymWords, member); });
+          return ensureShards(synonymWords).then(function () {
+            var hits = rank(stems, phrases);
+            var answer = { query: text, hits: hits, stems: stems };
+            if (!fixed.length) return answer;
+            answer.didYouMean = replaceWords(text, corrections);
+            if (hits.length < FEW_HITS || unknown * 2 > parsed.words.length) {
+              var fuzzy = rank(fixedStems, phrases);
+              var seen = new Set(fuzzy.map(function (h) { return h.doc; }));
+              answer.hits = fuzzy.concat(hits.filter(function (h) { return !seen.has(h.doc); })).slice(0, LIMIT);
+              answer.isFuzzy = fuzzy.length > 0;
+              answer.stems = fixedStems;
+            }
+            return answer;
+          });
         });
       });
     });
@@ -561,7 +566,8 @@
     }
     this.setState("loading");
     loadMeta().catch(function () { /* shown below, after the debounce */ });
-    this.timer = setTimeout(function () { self.run(text, generation); }, DEBOUNCE_MS);
+    var wait = this.endpoint && !liveFailed ? LIVE_DEBOUNCE_MS : DEBOUNCE_MS;
+    this.timer = setTimeout(function () { self.run(text, generation); }, wait);
   };
 
   SearchUI.prototype.run = function (text, generation) {

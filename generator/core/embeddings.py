@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
+from scipy import sparse
 
 from .errors import KBError
 
@@ -86,26 +87,20 @@ class StaticEmbedder:
         # Whitespace-only is empty: the tokenizer would otherwise give it a word-boundary token.
         cut = [text[:MAX_CHARS] if isinstance(text, str) and text.strip() else "" for text in texts]
         encodings = self.tokenizer.encode_batch(cut, add_special_tokens=False)
-        vocabulary = self.matrix.shape[0]
-        # Gather all tokens at once and sum each text's run (reduceat), in slices that keep the
-        # gathered block to a few MB however long the texts are.
-        start = 0
-        while start < len(encodings):
-            stop, budget = start, 0
-            while stop < len(encodings) and (budget < 65_536 or stop == start):
-                budget += len(encodings[stop].ids)
-                stop += 1
-            ids = [np.asarray(e.ids, dtype=np.int64) for e in encodings[start:stop]]
-            lengths = np.array([len(row) for row in ids])
-            if lengths.sum():
-                flat = np.concatenate(ids)
-                np.clip(flat, 0, vocabulary - 1, out=flat)
-                rows = self.matrix[flat]
-                offsets = np.concatenate(([0], np.cumsum(lengths)[:-1]))
-                present = lengths > 0
-                sums = np.add.reduceat(rows, offsets[present], axis=0)
-                out[start:stop][present] = sums / lengths[present, None]
-            start = stop
+        # A text's mean token vector is (its token counts) @ matrix / length: one sparse product
+        # for the whole batch, far faster than gathering a row per token.
+        lengths = np.fromiter((len(e.ids) for e in encodings), dtype=np.int64, count=len(encodings))
+        if not lengths.sum():
+            return out
+        flat = np.fromiter(
+            (token for e in encodings for token in e.ids), dtype=np.int64, count=int(lengths.sum())
+        )
+        np.clip(flat, 0, self.matrix.shape[0] - 1, out=flat)
+        counts = sparse.csr_matrix(
+            (np.ones(len(flat), dtype=np.float32), flat, np.concatenate(([0], np.cumsum(lengths)))),
+            shape=(len(texts), self.matrix.shape[0]),
+        )
+        out = np.asarray(counts @ self.matrix, dtype=np.float32)
         return normalise_rows(out)
 
 

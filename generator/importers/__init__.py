@@ -1,4 +1,4 @@
-"""`kb import`: articles exported from a hosted help center, converted into kb/ Markdown."""
+"""`kb import`: articles exported from a hosted help center or a docs tool, converted into kb/ Markdown."""
 
 from __future__ import annotations
 
@@ -13,8 +13,12 @@ VENDORS: dict[str, str] = {
     "intercom": "supportkb.generator.importers.intercom",
     "freshdesk": "supportkb.generator.importers.freshdesk",
     "confluence": "supportkb.generator.importers.confluence",
+    "mkdocs": "supportkb.generator.importers.mkdocs_site",
+    "docusaurus": "supportkb.generator.importers.docusaurus",
+    "gitbook": "supportkb.generator.importers.gitbook",
+    "obsidian": "supportkb.generator.importers.obsidian",
 }
-"""`kb import` source name -> the module whose read_export reads that vendor's export."""
+"""`kb import` source name -> the module whose read_export reads that vendor's export (or docs tool's folder)."""
 
 
 def read_export(vendor: str, source: Path) -> SourceExport:

@@ -46,6 +46,29 @@ class SourceArticle:
     old_urls: tuple[str, ...] = ()
     """Site-relative paths of the article on the old help center (redirects)."""
     locale: str = ""
+    markdown: str | None = None
+    """The body as Markdown (docs tools), used instead of `html`. Links to other articles of the
+    export are written `kb-article:KEY#anchor` (see `article_link`), images and attachments as
+    paths relative to the export's folder; everything else is kept as it is."""
+    aliases: tuple[str, ...] = ()
+    problems: tuple[str, ...] = ()
+    """What the reader could not convert as it was (an MDX component, an embedded note)."""
+
+
+ARTICLE_LINK_SCHEME = "kb-article:"
+"""How a docs-tool reader marks a link to another article of the same export."""
+
+
+def article_link(key: str, anchor: str = "") -> str:
+    """'kb-article:KEY#anchor': a link to another article, rewritten to its new path when written."""
+    return f"{ARTICLE_LINK_SCHEME}{key}" + (f"#{anchor}" if anchor else "")
+
+
+def article_link_key(url: str) -> str | None:
+    """The article key of a `kb-article:` link; None for any other URL."""
+    if not url.startswith(ARTICLE_LINK_SCHEME):
+        return None
+    return url[len(ARTICLE_LINK_SCHEME):].split("#", 1)[0] or None
 
 
 @dataclass(frozen=True)

@@ -30,12 +30,13 @@ from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
-from supportkb.generator.core.articles import load_articles
+from supportkb.generator.core.articles import load_articles, url_for_path
 from supportkb.generator.core.atomic import write_text_atomic
 from supportkb.generator.core.categories import Category, load_categories
 from supportkb.generator.core.errors import KBError
 from supportkb.generator.core.frontmatter import yaml_quote
 from supportkb.generator.importers.convert import (
+    Converted,
     UnconvertibleHTML,
     check_nesting,
     escape_markdown_text,
@@ -44,7 +45,15 @@ from supportkb.generator.importers.convert import (
     html_to_markdown,
 )
 from supportkb.generator.importers.exportfiles import export_files, open_export_file
-from supportkb.generator.importers.model import SourceArticle, SourceExport, is_site_path, url_path
+from supportkb.generator.importers.mdlinks import file_link_path, rewrite_markdown
+from supportkb.generator.importers.model import (
+    ARTICLE_LINK_SCHEME,
+    SourceArticle,
+    SourceExport,
+    article_link_key,
+    is_site_path,
+    url_path,
+)
 from supportkb.generator.importers.tempfiles import (
     copy_atomic,
     remove_stale_temp_files,
@@ -132,6 +141,8 @@ class _Plan:
     """Asset path relative to the articles folder -> export file."""
     copy_owners: dict[PurePosixPath, str] = field(default_factory=dict)
     """Asset path -> vendor id of the article it belongs to."""
+    new_urls: set[str] = field(default_factory=set)
+    """Site-relative URLs ('billing/refunds') of every article after the import, without slashes."""
 
 
 def import_export(
@@ -190,6 +201,8 @@ def import_export(
         plan.article_paths[article.key] = path
         plan.anchors[article.key] = heading_anchor_map(article.html)
 
+    plan.new_urls = {url_for_path(path).strip("/") for path in [*(a.path for a in loaded.articles), *plan.article_paths.values()]}
+    plan.new_urls |= {c.id for c in existing_categories} | {cid for cid, _, _ in new_categories} | set(category_ids.values())  # category pages
     converted = _convert_all(articles, plan, category_ids, audience=audience, owner=owner, notes=notes, refuse=refuse)
     results: list[ImportedArticle] = []
     writes: list[tuple[Path, str]] = []
@@ -427,7 +440,10 @@ def _article_text(
         found = plan.files.find(src, pages=False)
         return relative(_asset_path(plan, article, found)) if found is not None else None
 
-    converted = html_to_markdown(article.html, rewrite_image=rewrite_image, rewrite_link=rewrite_link)
+    if article.markdown is not None:
+        converted = _markdown_body(article, plan, relative)
+    else:
+        converted = html_to_markdown(article.html, rewrite_image=rewrite_image, rewrite_link=rewrite_link)
     is_internal = audience == "internal" or article.audience == "internal" or (audience == "auto" and not plan.export.audience_known)
     summary = article.summary or first_sentence(converted.markdown)
     category = category_ids.get(article.category_key or "", GENERAL_CATEGORY[0])
@@ -442,17 +458,49 @@ def _article_text(
     ]
     if article.updated is not None:
         fields.append(f"reviewed: {article.updated.isoformat()}  # last edited in {plan.export.vendor_title}")
-    old_urls = [u for u in article.old_urls if is_site_path(u)]
+    if article.aliases:
+        fields.append(f"aliases: [{', '.join(yaml_quote(a) for a in article.aliases)}]")
+    # An old URL that is the address of an article now would hide it behind a redirect.
+    old_urls = [u for u in article.old_urls if is_site_path(u) and u.strip("/") not in plan.new_urls]
     for dropped in (u for u in article.old_urls if not is_site_path(u)):
         notes.append(f"article {article.key}: dropped old URL {_shown(dropped)} from redirect_from: not a path on this site (a scheme, '..' or odd characters)")
     if old_urls:
         fields.append(f"redirect_from: [{', '.join(yaml_quote(u) for u in old_urls)}]")
     body = converted.markdown or ""
-    problems = list(converted.problems)
+    problems = [*article.problems, *converted.problems]
     if not body.strip():
         problems.append("the article has no text")
     text = "---\n" + "\n".join(fields) + "\n---\n\n" + f"# {escape_markdown_text(article.title)}\n\n" + body
     return text, tuple(problems), is_internal
+
+
+def _markdown_body(article: SourceArticle, plan: _Plan, relative: Callable[[PurePosixPath | str], str]) -> Converted:
+    """A docs tool's Markdown with its kb-article: and kb-file: marks turned into relative paths."""
+    problems: list[str] = []
+
+    def rewrite_link(href: str) -> str | None:
+        key = article_link_key(href)
+        if key is not None:
+            if key not in plan.article_paths:
+                problems.append(f"link to {href.removeprefix(ARTICLE_LINK_SCHEME)} removed: that page was not imported")
+                return ""
+            anchor = href.split("#", 1)[1] if "#" in href else ""
+            target = relative(plan.article_paths[key])
+            return f"{target}#{anchor}" if anchor else target
+        return rewrite_file(href)
+
+    def rewrite_file(href: str) -> str | None:
+        wanted = file_link_path(href)
+        if wanted is None:
+            return None
+        found = plan.files.exact(wanted)
+        if found is None:
+            problems.append(f"{wanted} is not in the folder: link removed, its text kept")
+            return ""
+        return relative(_asset_path(plan, article, found))
+
+    converted = rewrite_markdown(article.markdown or "", rewrite_link=rewrite_link, rewrite_image=rewrite_file)
+    return Converted(converted.markdown, tuple(dict.fromkeys([*converted.problems, *problems])))
 
 
 def _asset_folder(export: SourceExport, article: SourceArticle) -> PurePosixPath:
@@ -482,6 +530,7 @@ class _ExportFiles:
         self.root = root
         self._by_suffix: dict[str, Path | None] = {}
         files, self.notes = export_files(root)  # Symbolic links are skipped (noted): nothing outside is read.
+        self._exact = {path.relative_to(root).as_posix(): path for path in files}
         for path in files:
             if path.suffix.lower() == ".json":
                 continue
@@ -497,6 +546,10 @@ class _ExportFiles:
             self._by_suffix[suffix] = None  # Ambiguous: two files end this way.
         else:
             self._by_suffix[suffix] = path
+
+    def exact(self, relative: str) -> Path | None:
+        """The file at this path from the export's folder (no guessing); None if there is none."""
+        return self._exact.get(relative.strip("/"))
 
     def find(self, url: str, *, pages: bool) -> Path | None:
         from urllib.parse import unquote

@@ -17,18 +17,23 @@ from supportkb.generator.core.project import find_project
 @project_options
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("--external", is_flag=True, help="Also check http(s) links (bounded, cached in .kb-cache/).")
+@click.option("--all", "show_all", is_flag=True, help="List every finding; the text report otherwise shows a rule's first few when it repeats.")
 @format_options("text", "json", "github", default="text")
 @output_option
-def check(kb_dir: Path | None, config_file: Path | None, strict: bool, external: bool, output_format: str, output: Path | None) -> None:
+def check(kb_dir: Path | None, config_file: Path | None, strict: bool, external: bool, show_all: bool, output_format: str, output: Path | None) -> None:
     """Validate every article; print path:line:col findings and exit 1 on any error.
+
+    Fields a file leaves out (title, id, category, summary) are derived and said once, as a
+    note; --strict demands them in every file.
 
     \b
     Examples:
       kb check --strict
+      kb check --all                    # every finding, not the first few of each rule
       kb check --format github          # annotations on a pull request's lines, in CI
     """
     report = check_project(find_project(kb=kb_dir, config_file=config_file), strict=strict, external=external)
-    write_output(format_report(report, output_format), output)
+    write_output(format_report(report, output_format, show_all=show_all), output)
     if output_format != "json":
         click.echo(report.summary(), err=True)
     if report.errors:

@@ -7,8 +7,9 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from supportkb.generator.checking.notes import Note, folder_notes
 from supportkb.generator.core.articles import load_articles
-from supportkb.generator.core.categories import load_categories
+from supportkb.generator.core.categories import help_center_categories, load_categories
 from supportkb.generator.core.errors import Diagnostic
 from supportkb.generator.core.escape import github_annotation_data, github_annotation_property
 from supportkb.generator.checking.lint import DISABLED, LintConfig, lint_kb, read_lint_config, supportkb_plugin_options
@@ -16,6 +17,9 @@ from supportkb.generator.core.project import Project, read_mkdocs_config
 from supportkb.generator.checking.validate import validate_kb
 
 CACHE_DIR_NAME = ".kb-cache"
+GROUP_AT = 6
+"""The text report lists a rule's findings one by one up to this many; beyond, the first SHOWN_IN_GROUP and a count."""
+SHOWN_IN_GROUP = 3
 
 
 @dataclass(frozen=True)
@@ -23,6 +27,8 @@ class CheckReport:
     articles: int
     files: int
     findings: tuple[Diagnostic, ...]
+    notes: tuple[Note, ...] = ()
+    """Facts about the whole folder (derived fields, keys passed through), said once; never errors."""
 
     @property
     def errors(self) -> int:
@@ -45,6 +51,7 @@ class CheckReport:
                 {"path": f.path, "line": f.line, "col": f.col, "severity": f.severity, "code": f.code, "message": f.message, "hint": f.hint}
                 for f in self.findings
             ],
+            "notes": [note.as_json() for note in self.notes],
         }
 
 
@@ -71,8 +78,8 @@ def check_project(
     """
     rules = lint_config_for(project) if rules is None else rules
     loaded = load_articles(project.articles_dir)
-    categories = load_categories(project.categories_file)
-    findings = validate_kb(loaded, categories, stable_links=_writes_stable_links(project)) + lint_kb(loaded, categories, rules, today=today)
+    categories = help_center_categories(load_categories(project.categories_file), loaded.articles)
+    findings = validate_kb(loaded, categories, strict=strict, stable_links=_writes_stable_links(project)) + lint_kb(loaded, categories, rules, today=today)
     if external:
         from supportkb.generator.checking.linkcheck import LinkCheckSettings, check_urls, external_urls, link_findings
 
@@ -90,7 +97,8 @@ def check_project(
     if strict:
         findings = [_with_severity(f, "error") for f in findings]
     findings.sort(key=lambda d: (d.path, d.line, d.col, d.message))
-    return CheckReport(articles=len(loaded.articles), files=loaded.files_seen, findings=tuple(findings))
+    notes = folder_notes(loaded, categories, strict=strict)
+    return CheckReport(articles=len(loaded.articles), files=loaded.files_seen, findings=tuple(findings), notes=notes)
 
 
 def _writes_stable_links(project: Project) -> bool:
@@ -105,15 +113,49 @@ def _with_severity(finding: Diagnostic, severity: str) -> Diagnostic:
     return Diagnostic(finding.path, finding.line, finding.col, severity, finding.message, finding.hint, finding.code)  # type: ignore[arg-type]
 
 
-def format_report(report: CheckReport, output_format: str = "text") -> str:
-    """The findings as `kb check` prints them: text lines, a JSON document, or GitHub annotations."""
+def format_report(report: CheckReport, output_format: str = "text", *, show_all: bool = False) -> str:
+    """The findings as `kb check` prints them: text lines, a JSON document, or GitHub annotations.
+
+    JSON and GitHub keep every finding. Text groups a rule's findings past GROUP_AT into its
+    first few places and a count, so one repeated finding cannot bury the rest; show_all
+    (`kb check --all`) lists every one.
+    """
     if output_format == "json":
         return json.dumps(report.as_json(), indent=2, ensure_ascii=False) + "\n"
     if output_format == "github":
-        return "".join(_github_annotation(f) + "\n" for f in report.findings)
+        return "".join(_github_annotation(f) + "\n" for f in report.findings) + "".join(_github_notice(n) + "\n" for n in report.notes)
     if output_format == "text":
-        return "".join(f.format() + "\n" for f in report.findings)
+        return _text_report(report, show_all=show_all)
     raise ValueError(f"unknown report format {output_format!r}")
+
+
+def _text_report(report: CheckReport, *, show_all: bool) -> str:
+    lines = [f.format() for f in report.findings] if show_all else _grouped_lines(report.findings)
+    lines += [note.format() for note in report.notes]
+    return "".join(line + "\n" for line in lines)
+
+
+def _grouped_lines(findings: tuple[Diagnostic, ...]) -> list[str]:
+    """Errors before warnings; within each, rules in order of their first place (findings are sorted by place)."""
+    groups: dict[tuple[bool, str], list[Diagnostic]] = {}
+    for finding in findings:
+        groups.setdefault((not finding.is_error, finding.code or finding.message), []).append(finding)
+    lines: list[str] = []
+    for (_, _code), group in sorted(groups.items(), key=lambda item: item[0][0]):
+        if len(group) < GROUP_AT:
+            lines += [f.format() for f in group]
+            continue
+        first = group[0]
+        kind = "errors" if first.is_error else "warnings"
+        lines.append(f"{first.code or 'finding'}: {len(group)} {kind}, the first {SHOWN_IN_GROUP}:")
+        lines += ["  " + f.format() for f in group[:SHOWN_IN_GROUP]]
+        lines.append(f"  … and {len(group) - SHOWN_IN_GROUP} more {first.code} {kind} (kb check --all lists every one)")
+    return lines
+
+
+def _github_notice(note: Note) -> str:
+    message = note.message + (f" ({note.hint})" if note.hint else "")
+    return f"::notice title={github_annotation_property('kb check: ' + note.code)}::{github_annotation_data(message)}"
 
 
 def _github_annotation(finding: Diagnostic) -> str:

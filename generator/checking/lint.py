@@ -269,6 +269,9 @@ def _orphans(loaded: LoadResult, categories: tuple[Category, ...], finder: _Find
             linked = linked_article(source.path, link.target, by_path)
             if linked is not None and linked[0].path != source.path:
                 reached.add(str(linked[0].path))
+        for wikilink in source.wikilinks:
+            if wikilink.path is not None and wikilink.path != str(source.path):
+                reached.add(wikilink.path)
         for reference in source.related:
             target_article = article_for_reference(reference, by_id, by_path)
             if target_article is not None and target_article.path != source.path:

@@ -8,9 +8,10 @@ from collections import defaultdict
 from pathlib import PurePosixPath
 
 from supportkb.generator.core.articles import KNOWN_KEYS, Article, LoadResult
-from supportkb.generator.core.categories import Category
+from supportkb.generator.core.categories import Category, help_center_categories
+from supportkb.generator.core.derived import has_letters
 from supportkb.generator.core.errors import Diagnostic, Severity
-from supportkb.generator.core.links import article_for_reference, resolve_link
+from supportkb.generator.core.links import WikiIndex, article_at, article_for_reference, resolve_link
 from supportkb.generator.site.redirects import plan_redirects, source_path, stable_url
 
 
@@ -29,12 +30,15 @@ def validate_kb(
     (the plugin's `stable_links` option), so ids must not clash with old URLs.
     """
     findings: list[Diagnostic] = list(loaded.diagnostics)
+    categories = help_center_categories(categories, loaded.articles)
     by_path = {str(a.path): a for a in loaded.articles}
     by_id: dict[str, list[Article]] = defaultdict(list)
     for article in loaded.articles:
         by_id[article.id].append(article)
     first_by_id = {article_id: twins[0] for article_id, twins in by_id.items()}
     category_ids = {c.id for c in categories}
+    listed_ids = {c.id for c in categories if not c.derived}
+    wiki_index = WikiIndex({str(a.path): a.title for a in loaded.articles}) if any(a.wikilinks for a in loaded.articles) else None
 
     for article in loaded.articles:
         shown = loaded.shown_path(article)
@@ -43,21 +47,23 @@ def validate_kb(
             findings.append(Diagnostic(shown, line, col, severity, message, hint, code))
 
         twins = by_id[article.id]
-        if article.has_front_matter and "id" in article.meta and len(twins) > 1:
+        if len(twins) > 1:
             others = ", ".join(loaded.shown_path(a) for a in twins if a is not article)
-            add(article.line_of("id"), "error", f"duplicate id {article.id!r}, also used by {others}", "ids are permanent short links; give one of the articles a new id", "duplicate-id")
-        if article.has_front_matter and "id" not in article.meta:
-            add(1, "warning", "no 'id'", "add a permanent 'id: ...' so the article gets a short link that survives moves", "missing-id")
+            if "id" not in article.derived:
+                add(article.line_of("id"), "error", f"duplicate id {article.id!r}, also used by {others}", "ids are permanent short links; give one of the articles a new id", "duplicate-id")
+            else:
+                add(1, "error", f"the id {article.id!r} this file's path gives is also the id of {others}", f"give one of them its own 'id: ...' in front matter, or rename one file (ids come from paths: {article.path} -> {article.id})", "duplicate-id")
+        if strict:
+            for field, hint in _EXPLICIT_FIELDS.items():
+                if field in article.derived:
+                    add(1, "error", f"'{field}' is missing (derived: {getattr(article, field)!r})", hint + "; 'kb adopt --write' writes the derived values into the files", f"missing-{field}")
+        if not has_letters(article.title):
+            add(article.line_of("title") if "title" not in article.derived else 1, "warning", f"title {article.title!r} has no letters or digits", "search, screen readers and browser tabs need words; write a title that says what the article answers", "title-no-words")
+        if not article.body.strip() and article.has_front_matter and "template" not in article.meta:
+            add(article.body_line - 1, "warning", "the page is only front matter: it has no text", "write the answer below the closing ---, or delete the file", "empty-body")
 
-        if article.category is not None and categories and article.category not in category_ids:
-            add(article.line_of("category"), "error", f"unknown category {article.category!r}", _did_you_mean(article.category, category_ids, "categories.yml"), "unknown-category")
-        elif article.has_front_matter and categories and article.category is None:
-            add(1, "warning", "no 'category'", f"add 'category: ...', one of: {', '.join(sorted(category_ids))}", "missing-category")
-
-        if check_unknown_keys and article.has_front_matter:
-            for key in article.meta:
-                if key not in KNOWN_KEYS:
-                    add(article.line_of(key), "warning", f"unknown front-matter key {key!r}", _did_you_mean(key, KNOWN_KEYS, "the front-matter reference"), "unknown-key")
+        if article.category is not None and listed_ids and article.category not in category_ids:
+            add(article.line_of("category"), "error", f"unknown category {article.category!r}", _did_you_mean(article.category, listed_ids, "categories.yml"), "unknown-category")
 
         for related_id in article.related:
             target = article_for_reference(related_id, first_by_id, by_path)
@@ -66,8 +72,12 @@ def validate_kb(
             elif target.is_internal and not article.is_internal:
                 add(article.line_of("related"), "error", f"public article lists internal article {related_id!r} as related", "remove it: customers cannot open internal articles", "public-links-internal")
 
-        findings.extend(_check_links(article, shown, loaded, by_path))
+        findings.extend(_check_links(article, shown, loaded, by_path, category_ids))
+        if wiki_index is not None:
+            findings.extend(_check_wikilinks(article, shown, by_path, wiki_index))
 
+    if check_unknown_keys:
+        findings.extend(_unknown_key_typos(loaded))
     findings.extend(_check_redirects(loaded, categories, stable_links=stable_links))
     if strict:
         findings = [
@@ -76,6 +86,65 @@ def validate_kb(
         ]
     findings.sort(key=lambda d: (d.path, d.line, d.col, d.message))
     return findings
+
+
+_EXPLICIT_FIELDS: dict[str, str] = {
+    "title": "add 'title: ...' between the --- lines",
+    "id": "add a permanent 'id: ...' so the article gets a short link that survives moves",
+    "category": "add 'category: ...', one of the categories in categories.yml",
+}
+"""Fields `kb check --strict` demands in every file (without it they are derived, see derived.py)."""
+
+
+def unknown_keys(loaded: LoadResult) -> dict[str, list[tuple[Article, int]]]:
+    """Front-matter keys supportkb does not read -> the articles (and lines) that write them, in walk order."""
+    found: dict[str, list[tuple[Article, int]]] = {}
+    for article in loaded.articles:
+        for key in article.meta:
+            if key not in KNOWN_KEYS:
+                found.setdefault(key, []).append((article, article.line_of(key)))
+    return found
+
+
+def _unknown_key_typos(loaded: LoadResult) -> list[Diagnostic]:
+    """One warning per unknown key that looks like a misspelt known one, at its first place.
+
+    Other unknown keys (Obsidian's 'publish', a theme's 'cssclasses') are kept and passed to
+    the theme; `kb check` mentions each once as a note (checking/notes.py).
+    """
+    found = []
+    for key, places in unknown_keys(loaded).items():
+        close = difflib.get_close_matches(key, sorted(KNOWN_KEYS), n=1, cutoff=0.8)
+        if not close:
+            continue
+        article, line = places[0]
+        more = f" (and in {len(places) - 1} more file{'s' if len(places) > 2 else ''})" if len(places) > 1 else ""
+        found.append(Diagnostic(loaded.shown_path(article), line, 1, "warning", f"unknown front-matter key {key!r}{more}", f"did you mean {close[0]!r}?", "unknown-key"))
+    return found
+
+
+def _check_wikilinks(article: Article, shown: str, by_path: dict[str, Article], index: WikiIndex) -> list[Diagnostic]:
+    """`[[Page]]` links: each must name an article or file, and its heading a heading there."""
+    found: list[Diagnostic] = []
+    for link in article.wikilinks:
+
+        def add(message: str, hint: str, code: str) -> None:
+            found.append(Diagnostic(shown, link.line, link.col, "error", message, hint, code))
+
+        if link.path is None:
+            close = index.suggest(link.target)
+            hint = f"did you mean [[{close}]]?" if close else "write the file name of an article (without .md) or its title"
+            add(f"{link.raw} names no article or file", hint, "missing-article")
+            continue
+        target = by_path.get(link.path)
+        if target is None:
+            continue  # An embedded image or other file: it exists.
+        if target.is_internal and not article.is_internal:
+            add(f"public article links internal article {link.raw}", "customers cannot open internal articles; link a public one or make this article internal", "public-links-internal")
+        if link.heading and not link.anchor and not link.heading.startswith("^"):
+            titles = {h.title for h in target.headings}
+            add(f"{link.raw}: no heading {link.heading!r} in {link.path!r}", _did_you_mean(link.heading, titles, "that article's headings"), "missing-anchor")
+    return found
 
 
 def _check_redirects(loaded: LoadResult, categories: tuple[Category, ...], *, stable_links: bool) -> list[Diagnostic]:
@@ -100,7 +169,7 @@ def _check_redirects(loaded: LoadResult, categories: tuple[Category, ...], *, st
     return found + list(conflicts)
 
 
-def _check_links(article: Article, shown: str, loaded: LoadResult, by_path: dict[str, Article]) -> list[Diagnostic]:
+def _check_links(article: Article, shown: str, loaded: LoadResult, by_path: dict[str, Article], category_ids: set[str]) -> list[Diagnostic]:
     found: list[Diagnostic] = []
     for link in article.links:
         target = resolve_link(article.path, link.target)
@@ -118,6 +187,14 @@ def _check_links(article: Article, shown: str, loaded: LoadResult, by_path: dict
         if resolved.startswith("../"):
             if not (loaded.root / resolved).exists():
                 add(f"link target {file_part!r} does not exist", "fix the relative path", "missing-file")
+            continue
+        if not link.is_image and (resolved == "." or (loaded.root / resolved).is_dir()):
+            # A folder opens its index.md or README.md, as in MkDocs; a category folder its category page.
+            page = article_at(resolved, by_path)
+            if page is None and resolved not in category_ids and resolved != ".":
+                add(f"folder {file_part!r} has no index.md or README.md", "link to one of its articles, or add an index.md to the folder", "missing-file")
+            elif page is not None and anchor and anchor not in {h.anchor for h in page.headings}:
+                add(f"link to missing section #{anchor} in {file_part!r}", _did_you_mean(anchor, {h.anchor for h in page.headings}, "that article's headings"), "missing-anchor")
             continue
         if link.is_image or not resolved.endswith(".md"):
             if not (loaded.root / resolved).exists():

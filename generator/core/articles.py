@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import errno
 import os
@@ -10,9 +11,11 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
+from supportkb.generator.core.derived import category_from_path, first_paragraph, path_id, title_from_file_name
 from supportkb.generator.core.errors import Diagnostic
 from supportkb.generator.core.frontmatter import FrontMatterProblem, split_front_matter
-from supportkb.generator.core.markdown_scan import Heading, Link, scan_markdown
+from supportkb.generator.core.links import WikiIndex
+from supportkb.generator.core.markdown_scan import Heading, Link, WikiLink, scan_markdown, scan_wikilinks
 
 Audience = Literal["public", "internal"]
 
@@ -69,10 +72,19 @@ class Article:
     headings: tuple[Heading, ...] = ()
     links: tuple[Link, ...] = ()
     has_front_matter: bool = False
+    wikilinks: tuple[WikiLink, ...] = ()
+    """`[[...]]` links, resolved against the whole folder by load_articles."""
+    derived: frozenset[str] = frozenset()
+    """Fields the file leaves out and the loader derived (see derived.py): 'title', 'id', 'category', 'summary'."""
     meta: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
     """Raw front matter, for plugins and templates."""
     key_lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
     """Front-matter key -> 1-based file line, for error messages."""
+
+    @property
+    def path_id(self) -> str:
+        """The id the article's path gives it; its short link while it has no explicit id."""
+        return path_id(self.path)
 
     @property
     def is_internal(self) -> bool:
@@ -288,6 +300,8 @@ def load_articles(root: Path | str, *, display_root: Path | None = None) -> Load
         diagnostics.extend(problems)
         if article is not None:
             articles.append(article)
+    if any(article.wikilinks for article in articles):
+        articles = _resolve_wikilinks(root, articles)
     return LoadResult(
         root=root,
         articles=tuple(articles),
@@ -295,6 +309,42 @@ def load_articles(root: Path | str, *, display_root: Path | None = None) -> Load
         files_seen=len(files),
         display_base=shown_base,
     )
+
+
+def _resolve_wikilinks(root: Path, articles: list[Article]) -> list[Article]:
+    """Each article's `[[...]]` links with the file (and heading anchor) they name."""
+    attachments = _other_files(root) if any(w.is_embed or "." in w.target for a in articles for w in a.wikilinks) else []
+    index = WikiIndex({str(a.path): a.title for a in articles}, attachments)
+    by_path = {str(a.path): a for a in articles}
+    resolved: list[Article] = []
+    for article in articles:
+        if not article.wikilinks:
+            resolved.append(article)
+            continue
+        links = []
+        for link in article.wikilinks:
+            path = index.resolve(str(article.path), link.target)
+            anchor = ""
+            target = by_path.get(path or "")
+            if target is not None and link.heading and not link.heading.startswith("^"):
+                wanted = link.heading.casefold()
+                heading = next((h for h in target.headings if h.title.casefold() == wanted or h.anchor == link.heading), None)
+                anchor = heading.anchor if heading is not None else ""
+            links.append(dataclasses.replace(link, path=path, anchor=anchor))
+        resolved.append(dataclasses.replace(article, wikilinks=tuple(links)))
+    return resolved
+
+
+def _other_files(root: Path) -> list[str]:
+    """Every file below root that is not Markdown (images, PDFs an embed may name), hidden ones left out."""
+    found: list[str] = []
+    for folder, subfolders, files in os.walk(root):
+        subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
+        base = Path(folder).relative_to(root).as_posix()
+        for name in sorted(files):
+            if not name.startswith(".") and not is_markdown_name(name):
+                found.append(name if base == "." else f"{base}/{name}")
+    return found
 
 
 def _default_display_root(root: Path) -> Path | None:
@@ -383,17 +433,29 @@ def read_article(
         problem(lines.get(key, 1), f"'{key}' must be a list of text", f"write '{key}: [first, second]'", "type")
         return ()
 
+    derived: set[str] = set()
     title = text_field("title")
-    if parsed.present and not title:
-        if "title" in meta:
-            problem(lines.get("title", 1), "'title' is empty", "write 'title: <what the article answers>'", "missing-title")
-        else:
-            problem(1, "'title' is missing", "add 'title: ...' between the --- lines", "missing-title")
+    if "title" in meta and not title:
+        problem(lines.get("title", 1), "'title' is empty", "write 'title: <what the article answers>', or delete the line to use the first heading or the file name", "missing-title")
     if not title:
-        h1 = next((h for h in headings if h.level == 1), None)
-        title = h1.title if h1 else _title_from_file_name(relative)
+        h1 = next((h for h in headings if h.level == 1 and h.title), None)
+        title = h1.title if h1 else title_from_file_name(relative)
+        derived.add("title")
 
-    article_id = text_field("id") or str(relative.with_suffix(""))
+    article_id = text_field("id")
+    if not article_id:
+        article_id = path_id(relative)
+        derived.add("id")
+    category = text_field("category")
+    if category is None:
+        category = category_from_path(relative)
+        if category is not None:
+            derived.add("category")
+    summary = text_field("summary") or text_field("description") or ""
+    if not summary and "summary" not in meta:  # 'summary: ""' is a writer's choice: the missing-summary rule says so.
+        summary = first_paragraph(parsed.body)
+        if summary:
+            derived.add("summary")
     audience = text_field("audience") or "public"
     if audience not in ("public", "internal"):
         problem(lines.get("audience", 1), f"audience must be 'public' or 'internal', not {audience!r}", "the article is treated as internal until this is fixed", "audience")
@@ -407,8 +469,8 @@ def read_article(
         path=relative,
         id=article_id,
         title=title,
-        summary=text_field("summary") or text_field("description") or "",
-        category=text_field("category"),
+        summary=summary,
+        category=category,
         tags=list_field("tags"),
         product_area=text_field("product_area"),
         features=list_field("features"),
@@ -427,16 +489,12 @@ def read_article(
         headings=headings,
         links=links,
         has_front_matter=parsed.present,
+        wikilinks=scan_wikilinks(parsed.body, first_line=parsed.body_line),
+        derived=frozenset(derived),
         meta=meta,
         key_lines=lines,
     )
     return article, problems
-
-
-def _title_from_file_name(relative: PurePosixPath) -> str:
-    stem = relative.parent.name if relative.stem in ("index", "README") and relative.parent.name else relative.stem
-    words = re.sub(r"[-_]+", " ", stem).strip()
-    return words[:1].upper() + words[1:] if words else str(relative)
 
 
 def _date_field(meta: dict[str, Any], key: str, lines: dict[str, int], problem: Any) -> dt.date | None:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import yaml
 
+from supportkb.generator.core.derived import title_from_name
 from supportkb.generator.core.errors import ConfigError
 
 
@@ -21,6 +24,35 @@ class Category:
     """A Material icon name, e.g. 'material/rocket-launch'."""
     line: int = 1
     """1-based line in categories.yml."""
+    derived: bool = False
+    """Not in categories.yml: made from an article folder's name (see help_center_categories)."""
+
+
+class _Categorised(Protocol):
+    @property
+    def category(self) -> str | None: ...
+
+    @property
+    def derived(self) -> frozenset[str]: ...
+
+
+def help_center_categories(listed: tuple[Category, ...], articles: Iterable[_Categorised]) -> tuple[Category, ...]:
+    """The help center's categories: categories.yml's, then one per article folder it does not list.
+
+    An article's derived category (its top folder) always gets a category page, titled from
+    the folder's name ('getting-started' -> 'Getting started') unless categories.yml names it.
+    A category written in front matter gets one too when there is no categories.yml to check
+    it against; with one, an unlisted written category stays an error (a typo, most likely).
+    """
+    known = {c.id for c in listed}
+    added: dict[str, Category] = {}
+    for article in articles:
+        category = article.category
+        if category is None or category in known or category in added:
+            continue
+        if "category" in article.derived or not listed:
+            added[category] = Category(id=category, title=title_from_name(category), derived=True)
+    return listed + tuple(added.values())
 
 
 def load_categories(path: Path) -> tuple[Category, ...]:

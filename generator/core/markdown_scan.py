@@ -33,6 +33,37 @@ class Link:
     is_image: bool
 
 
+@dataclass(frozen=True)
+class WikiLink:
+    """One `[[Page]]`, `[[Page|alias]]`, `[[Page#Heading]]` or `![[embed]]` (Obsidian's links)."""
+
+    target: str
+    """The page or file part as written ('' for a heading of the same page)."""
+    heading: str
+    """The part after '#' ('' for none)."""
+    alias: str
+    """The part after '|' ('' for none)."""
+    raw: str
+    """The whole link as written, '!' and brackets included."""
+    line: int
+    col: int
+    is_embed: bool
+    path: str | None = None
+    """The file it names, relative to the articles folder, once the loader resolved it; None: not found."""
+    anchor: str = ""
+    """The heading's id in the target page, once resolved ('' for none)."""
+
+    @property
+    def text(self) -> str:
+        """What a reader sees: the alias, else the page (and heading) as written."""
+        if self.alias.strip():
+            return self.alias.strip()
+        if self.heading and self.target:
+            return f"{self.target.strip()} › {self.heading.strip()}"
+        return (self.target or self.heading).strip()
+
+
+_WIKILINK = re.compile(r"(!?)\[\[([^\[\]|#\n]*)(?:#([^\[\]|\n]*))?(?:\|([^\[\]\n]*))?\]\]")
 _ATX = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 _ATTR_ID = re.compile(r"\s*\{[^}]*#([\w-]+)[^}]*\}\s*$")
@@ -94,3 +125,24 @@ def _scan_links(line: str, number: int) -> list[Link]:
     if ref:
         found.append(Link(target=ref.group(2), text=ref.group(1), line=number, col=ref.start(2) + 1, is_image=False))
     return found
+
+
+def scan_wikilinks(body: str, *, first_line: int = 1) -> tuple[WikiLink, ...]:
+    """The `[[...]]` links of a Markdown body; fenced code and code spans are skipped."""
+    found: list[WikiLink] = []
+    lines = body.splitlines()
+    for offset, (line, is_code) in enumerate(zip(lines, code_line_flags(lines), strict=True)):
+        if is_code or "[[" not in line:
+            continue
+        masked = _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line)
+        for match in _WIKILINK.finditer(masked):
+            target, heading, alias = match.group(2), match.group(3) or "", match.group(4) or ""
+            # In a table Obsidian writes [[Page\\|alias]]: the backslash keeps the pipe out of the table.
+            target, heading = target.removesuffix("\\"), heading.removesuffix("\\")
+            if not (target.strip() or heading.strip()):
+                continue
+            found.append(WikiLink(
+                target=target.strip(), heading=heading.strip(), alias=alias.strip(), raw=line[match.start():match.end()],
+                line=first_line + offset, col=match.start() + 1, is_embed=bool(match.group(1)),
+            ))
+    return tuple(found)

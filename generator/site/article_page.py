@@ -1,7 +1,8 @@
 """What an article page shows around its text: summary, review date and the out-of-date notice.
 
 They go into the page's HTML under its title (so Material's search indexes the summary), and
-every piece of front-matter text is escaped on the way.
+every piece of front-matter text is escaped on the way. `[[wikilinks]]`, which Markdown leaves
+as text, become links (and `![[image.png]]` images) here, to the files the loader resolved.
 """
 
 from __future__ import annotations
@@ -9,11 +10,20 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+from pathlib import PurePosixPath
 from typing import Any
+from urllib.parse import quote
 
-from supportkb.generator.core.articles import Article
+from mkdocs.utils import get_relative_url
+
+from supportkb.generator.core.articles import Article, url_for_path
+from supportkb.generator.core.markdown_scan import WikiLink
 
 _H1 = re.compile(r"<h1\b[^>]*>.*?</h1>", re.DOTALL | re.IGNORECASE)
+_NOT_TEXT = re.compile(r"(<(pre|code|a|script|style)\b.*?</\2\s*>|<[^>]*>)", re.DOTALL | re.IGNORECASE)
+"""Elements whose text is not prose (code, existing links) and tags themselves: wikilinks stay as written there."""
+_WIKI_IN_HTML = re.compile(r"!?\[\[[^\[\]\n]*\]\]")
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".avif", ".bmp")
 
 
 def is_marked_stale(article: Article) -> bool:
@@ -33,7 +43,7 @@ def is_marked_stale(article: Article) -> bool:
 def article_header_html(article: Article) -> str:
     """Summary, "Last reviewed" line and, when marked stale, the out-of-date notice."""
     parts = []
-    if article.summary:
+    if article.summary and "summary" not in article.derived:  # A derived summary is the first paragraph: shown once, below.
         parts.append(f'<p class="kb-lead">{html.escape(article.summary)}</p>')
     if article.reviewed is not None:
         day = article.reviewed
@@ -53,8 +63,54 @@ def article_header_html(article: Article) -> str:
     return "\n".join(parts)
 
 
+def with_wikilinks(content: str, article: Article) -> str:
+    """The page HTML with each resolved `[[...]]` as a link, `![[image]]` as an image.
+
+    URLs are relative to the article's directory URL (MkDocs' default use_directory_urls).
+    A wikilink that names nothing stays as written: `kb check` and the build report it.
+    """
+    links = {link.raw: link for link in article.wikilinks if link.path is not None}
+    if not links:
+        return content
+
+    def replace_in_text(text: str) -> str:
+        def one(match: re.Match[str]) -> str:
+            link = links.get(html.unescape(match.group(0)))
+            return _wikilink_html(link, article) if link is not None else match.group(0)
+
+        return _WIKI_IN_HTML.sub(one, text)
+
+    parts: list[str] = []
+    position = 0
+    for match in _NOT_TEXT.finditer(content):
+        parts.append(replace_in_text(content[position : match.start()]))
+        parts.append(match.group(0))
+        position = match.end()
+    parts.append(replace_in_text(content[position:]))
+    return "".join(parts)
+
+
+def _wikilink_html(link: WikiLink, article: Article) -> str:
+    path = PurePosixPath(link.path or "")
+    is_page = path.suffix in (".md", ".markdown", ".mdown", ".mkdn", ".mkd")
+    target = url_for_path(path) if is_page else str(path)
+    href = get_relative_url(target or ".", article.url or ".") if target != article.url else ""
+    if is_page and target.endswith("/") and href and not href.endswith("/"):
+        href += "/"
+    href = quote(href, safe="/.-_~")  # 'Refund policy/' -> 'Refund%20policy/', as MkDocs writes its URLs.
+    if link.anchor:
+        href += "#" + link.anchor
+    if link.is_embed and path.suffix.lower() in IMAGE_SUFFIXES:
+        width = f' width="{int(link.alias)}"' if link.alias.isdigit() else ""
+        alt = "" if link.alias.isdigit() else link.alias
+        return f'<img src="{html.escape(href or ".", quote=True)}" alt="{html.escape(alt or path.stem, quote=True)}"{width}>'
+    return f'<a href="{html.escape(href or "#", quote=True)}" class="kb-wikilink">{html.escape(link.text)}</a>'
+
+
 def with_article_header(content: str, article: Article) -> str:
-    """The page HTML with the article header right after its first H1 (one is added if missing)."""
+    """The page HTML with the article header right after its first H1 (one is added if missing),
+    and its `[[wikilinks]]` as links."""
+    content = with_wikilinks(content, article)
     header = article_header_html(article)
     match = _H1.search(content)
     if match is None:

@@ -1,4 +1,4 @@
-"""The writers' commands: kb init, kb new, kb stats, kb import (thin over the library)."""
+"""The writers' commands: kb init, kb new, kb stats, kb import, kb adopt (thin over the library)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from supportkb.generator.cli_options import format_options, output_option, project_options, write_output
+from supportkb.generator.cli_options import config_option, format_options, output_option, project_options, write_output
 from supportkb.generator.core.project import display_path
 from supportkb.generator.importers import VENDORS
 
@@ -80,10 +80,13 @@ def stats(kb_dir: Path | None, config_file: Path | None, output_format: str, out
     from supportkb.generator.core.project import find_project
     from supportkb.generator.authoring.stats import compute_stats, format_stats
 
+    from supportkb.generator.core.categories import help_center_categories
+
     project = find_project(kb=kb_dir, config_file=config_file)
+    loaded = load_articles(project.articles_dir)
     result = compute_stats(
-        load_articles(project.articles_dir),
-        load_categories(project.categories_file),
+        loaded,
+        help_center_categories(load_categories(project.categories_file), loaded.articles),
         default_review_every_days=lint_config_for(project).review_every_days,
     )
     if output_format == "json":
@@ -138,4 +141,39 @@ def import_(source: str, export: Path, audience: str, owner: str | None, overwri
         write_output(format_import_report(report), output)
 
 
-COMMANDS = [init, new, stats, import_]
+@click.command()
+@click.argument("directory", type=click.Path(path_type=Path, file_okay=False, exists=True), required=False)
+@click.option("--write", "write_files", is_flag=True, help="Write the front matter into the files (all or nothing); without it, show the diff.")
+@config_option
+@format_options("text", "json", default="text")
+@output_option
+def adopt(directory: Path | None, write_files: bool, config_file: Path | None, output_format: str, output: Path | None) -> None:
+    """Write the title, id and category supportkb derives into each article's front matter.
+
+    DIRECTORY is a folder of Markdown articles or a project holding articles/ (default: the
+    project of mkdocs.yml). Shows a diff and writes nothing unless --write. Only lines are added:
+    the body and existing keys stay byte for byte, and a second run changes nothing.
+
+    \b
+    Examples:
+      kb adopt                          # the diff of what would be added
+      kb adopt docs/ --write
+    """
+    from supportkb.generator.authoring.adopt import apply_adoption, format_plan, plan_adoption
+    from supportkb.generator.core.project import find_project
+
+    project = find_project(kb=directory, config_file=config_file)
+    plan = plan_adoption(project)
+    written = False
+    if write_files and not plan.problems and plan.files:
+        apply_adoption(plan)
+        written = True
+    if output_format == "json":
+        write_output(json.dumps(plan.as_json(written=written), indent=2, ensure_ascii=False) + "\n", output)
+    else:
+        write_output(format_plan(plan, written=written), output)
+    if plan.problems:
+        raise SystemExit(1)
+
+
+COMMANDS = [init, new, stats, import_, adopt]

@@ -7,6 +7,7 @@ for hit in index.search("refund takes how long", limit=5):
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import threading
 from collections.abc import Callable, Mapping, Sequence
@@ -15,7 +16,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from supportkb.generator.core.articles import load_articles
+from supportkb.generator.core.fusion import fuse_lexical_semantic
 from supportkb.generator.core.text import stem_word
+from supportkb.search.hybrid import MEANING_FLOOR, SEMANTIC_CANDIDATES, Closest, SemanticIndex, meaning_scores
 from supportkb.search.indexer import (
     Manifest,
     SearchIndexError,
@@ -25,6 +28,8 @@ from supportkb.search.indexer import (
     folder_cache_dir,
     folder_cache_key,
     open_postings,
+    open_vectors,
+    vectors_problem,
     open_whoosh,
     previous_cache_dir,
     project_index_root,
@@ -39,6 +44,7 @@ from supportkb.search.postings import Postings
 from supportkb.search.query import (
     FEW_HITS,
     Hit,
+    section_hit,
     ParsedQuery,
     Ranking,
     SearchResults,
@@ -49,11 +55,14 @@ from supportkb.search.query import (
 )
 from supportkb.search.schema import row_key
 from supportkb.search.scoring import IndexArrays
+from supportkb.search.settings import resolve_embedder
 from supportkb.search.spelling import Speller
-from supportkb.search.synonyms import load_synonyms
+from supportkb.search.vectors import VectorStore, VectorsUnusable, build_vectors
+from supportkb.generator.core.synonyms import load_synonyms
 
 if TYPE_CHECKING:
     from supportkb.generator.core.articles import Article
+    from supportkb.generator.core.embeddings import Embedder
     from supportkb.generator.core.project import Project
 
 __all__ = [
@@ -106,6 +115,8 @@ class SearchIndex:
         site_url: str = "",
         ranking: Ranking | None = None,
         generation: Path | None = None,
+        embedder: Embedder | None = None,
+        vectors: VectorStore | None = None,
     ) -> None:
         self.generation = generation
         """The generation folder this index was opened from (None in memory)."""
@@ -121,6 +132,9 @@ class SearchIndex:
         self._doc_count = self._reader.doc_count_all()
         self._stored_fields = functools.lru_cache(maxsize=8192)(self._stored_row)
         self._spellers: dict[str, Speller] = {}
+        self.embedder = embedder if vectors is not None else None
+        """The backend that embeds queries; None: lexical only."""
+        self._semantic = SemanticIndex(self._arrays, vectors) if self.embedder else None
 
     @classmethod
     def build(
@@ -131,19 +145,37 @@ class SearchIndex:
         index_dir: Path | None = None,
         site_url: str = "",
         ranking: Ranking | None = None,
+        embedder: Embedder | None = None,
     ) -> SearchIndex:
-        """Index the articles, in memory (index_dir None) or as a new generation in index_dir."""
+        """Index the articles, in memory (index_dir None) or as a new generation in index_dir.
+
+        With an embedder, articles are also ranked by meaning (hybrid); without, by words only.
+        """
         if index_dir is None:
             whoosh_index, postings = ram_index(articles)
+            vectors = build_vectors(articles, embedder) if embedder is not None else None
             return cls(
-                whoosh_index, postings, synonyms=synonyms, site_url=site_url, ranking=ranking
+                whoosh_index,
+                postings,
+                synonyms=synonyms,
+                site_url=site_url,
+                ranking=ranking,
+                embedder=embedder,
+                vectors=vectors,
             )
-        generation = build_index_dir(index_dir, articles, synonyms=synonyms)
-        return cls.from_generation(generation, site_url=site_url, ranking=ranking)
+        generation = build_index_dir(index_dir, articles, synonyms=synonyms, embedder=embedder)
+        return cls.from_generation(
+            generation, site_url=site_url, ranking=ranking, embedder=embedder
+        )
 
     @classmethod
     def open(
-        cls, index_dir: Path, *, site_url: str = "", ranking: Ranking | None = None
+        cls,
+        index_dir: Path,
+        *,
+        site_url: str = "",
+        ranking: Ranking | None = None,
+        embedder: Embedder | None = None,
     ) -> SearchIndex:
         """Open the live generation of an index folder."""
         generation = current_generation(index_dir)
@@ -151,14 +183,35 @@ class SearchIndex:
             raise SearchIndexError(
                 f"no search index in {index_dir}", hint="run 'kb index' to build it"
             )
-        return cls.from_generation(generation, site_url=site_url, ranking=ranking)
+        return cls.from_generation(
+            generation, site_url=site_url, ranking=ranking, embedder=embedder
+        )
 
     @classmethod
     def from_generation(
-        cls, generation: Path, *, site_url: str = "", ranking: Ranking | None = None
+        cls,
+        generation: Path,
+        *,
+        site_url: str = "",
+        ranking: Ranking | None = None,
+        embedder: Embedder | None = None,
     ) -> SearchIndex:
-        """Open one generation folder of an index (the API swaps to each new one)."""
+        """Open one generation folder of an index (the API swaps to each new one).
+
+        With an embedder its stored vectors must match it and the index exactly; if they do
+        not, SearchIndexError says so (`kb index` rebuilds them) rather than rank by stale ones.
+        """
         manifest = Manifest.read(generation)
+        vectors = None
+        if embedder is not None:
+            try:
+                vectors = open_vectors(generation, embedder)
+            except VectorsUnusable as exc:
+                raise SearchIndexError(
+                    f"search vectors cannot be used: {exc}",
+                    path=generation,
+                    hint="run 'kb index' to rebuild them (or pass --embeddings none)",
+                ) from None
         return cls(
             open_whoosh(generation),
             open_postings(generation),
@@ -166,6 +219,8 @@ class SearchIndex:
             site_url=site_url,
             ranking=ranking,
             generation=generation,
+            embedder=embedder,
+            vectors=vectors,
         )
 
     def __len__(self) -> int:
@@ -201,17 +256,21 @@ class SearchIndex:
             return SearchResults(
                 query=query, hits=(), ignored="nothing to search for: type a few words"
             )
+        # Fusion needs the words' own top candidates, not only the hits that will be shown.
+        wanted = max(limit, SEMANTIC_CANDIDATES) if self._semantic is not None else limit
         with self._lock:
-            hits = self._run(parsed, limit, include_internal)
+            hits = self._run(parsed, wanted, include_internal)
             suggestion, is_fuzzy = None, False
             respelled = self._respell(parsed, include_internal)
             if respelled is not None:
                 suggestion = _replace_words(query, respelled)
                 if len(hits) < FEW_HITS or _mostly_unknown(parsed, respelled):
-                    fuzzy_hits = self._run(parse_query(suggestion), limit, include_internal)
+                    fuzzy_hits = self._run(parse_query(suggestion), wanted, include_internal)
                     seen = {hit.path for hit in fuzzy_hits}
                     hits = fuzzy_hits + [hit for hit in hits if hit.path not in seen]
                     is_fuzzy = bool(fuzzy_hits)
+            if self._semantic is not None:
+                hits = self._fuse(query, hits, limit, include_internal)
             hits = self._pin_article_id(query.strip(), hits, include_internal)
         return SearchResults(
             query=query,
@@ -220,6 +279,68 @@ class SearchIndex:
             is_fuzzy=is_fuzzy,
             ignored=note,
         )
+
+    def _fuse(
+        self, text: str, lexical: list[Hit], limit: int, include_internal: bool
+    ) -> list[Hit]:
+        """Words' and meaning's candidates in one ranking (generator.core.fusion), as Hits that
+        say what was closest by meaning."""
+        assert self._semantic is not None and self.embedder is not None
+        query_vector = self.embedder.embed([text])[0]
+        closest = self._semantic.rank(
+            query_vector, include_internal=include_internal, also=[hit.path for hit in lexical]
+        )
+        if not closest:
+            return lexical
+        lexical_scores: dict[str, float] = {}
+        for hit in lexical:  # Fuzzy hits come first; a path's first score is its best.
+            lexical_scores.setdefault(hit.path, hit.score)
+        fused = fuse_lexical_semantic(lexical_scores, meaning_scores(closest))
+        by_path: dict[str, Hit] = {}
+        for hit in lexical:
+            by_path.setdefault(hit.path, hit)
+        hits: list[Hit] = []
+        for path, score in fused:
+            if len(hits) == limit:
+                break
+            meaning = closest.get(path)
+            if path not in lexical_scores and (meaning is None or meaning.score < MEANING_FLOOR):
+                continue  # Found by meaning alone, and not close: noise ("xylophone").
+            hit = by_path.get(path) or self._meaning_hit(path, meaning)
+            if hit is None:
+                continue
+            hits.append(
+                dataclasses.replace(
+                    hit,
+                    score=round(score, 4),
+                    closest=meaning.label if meaning else "",
+                    closeness=round(meaning.cosine, 2) if meaning else None,
+                )
+            )
+        return hits
+
+    def _meaning_hit(self, path: str, meaning: Closest | None) -> Hit | None:
+        """A hit for an article found by meaning only, at its closest section."""
+        assert self._semantic is not None
+        ordinal = self._semantic.ordinal_of.get(path)
+        if ordinal is None:
+            return None
+        arrays = self._arrays
+        article_doc = int(arrays.article_docs[ordinal])
+        hit = article_hit(
+            arrays, self._stored_fields, article_doc, score=0.0, link_for=self._link_for
+        )
+        if meaning is None or meaning.kind != "section" or not meaning.anchor:
+            return hit
+        start, end = int(arrays.section_start[ordinal]), int(arrays.section_end[ordinal])
+        for section in range(start, end):
+            section_doc = int(arrays.section_docs[section])
+            data = self._stored_fields(section_doc)["data"]
+            if data["anchor"] == meaning.anchor:
+                return section_hit(
+                    self._stored_fields, article_doc, section_doc, link_for=self._link_for
+                )
+        return hit
 
     def _pin_article_id(self, text: str, hits: list[Hit], include_internal: bool) -> list[Hit]:
         """A query that is exactly an article's id puts that article first (agents know ids)."""
@@ -397,11 +518,20 @@ def open_index_for_project(
     progress: Progress | None = None,
     index_dir: Path | None = None,
     ranking: Ranking | None = None,
+    embeddings: str | None = None,
 ) -> SearchIndex:
-    """Open the project's index, first bringing it up to date with the article files."""
-    report = build_project_index(project, articles=articles, progress=progress, index_dir=index_dir)
+    """Open the project's index, first bringing it up to date with the article files.
+
+    embeddings: a backend name or "none" (--embeddings); None: the project's embedding_backend.
+    """
+    embedder = resolve_embedder(project, embeddings)
+    report = build_project_index(
+        project, articles=articles, progress=progress, index_dir=index_dir, embedder=embedder
+    )
+    if report.note and progress:
+        progress(report.note)
     return SearchIndex.from_generation(
-        report.generation, site_url=project.site_url, ranking=ranking
+        report.generation, site_url=project.site_url, ranking=ranking, embedder=embedder
     )
 
 
@@ -412,11 +542,16 @@ def build_project_index(
     progress: Progress | None = None,
     index_dir: Path | None = None,
     rebuild: bool = False,
+    embedder: Embedder | None | str = "project",
 ) -> UpdateReport:
     """Update the project's index where files changed (or rebuild it); report what was done.
 
     Without `articles`, files whose size and time match the index are not even read.
+    embedder: the backend whose vectors the index keeps (None: none); "project": the project's
+    embedding_backend setting.
     """
+    if isinstance(embedder, str):
+        embedder = resolve_embedder(project, None if embedder == "project" else embedder)
     root = index_root_for(project, index_dir=index_dir)
     synonyms = load_synonyms(project.synonyms_file)
     source = str(project.articles_dir)
@@ -424,7 +559,7 @@ def build_project_index(
     seed = None
     if is_cache and not rebuild:
         live = current_generation(root)
-        if live is not None:
+        if live is not None and vectors_problem(live, embedder) is None:
             return UpdateReport(generation=live)
         seed = previous_cache_dir(source, exclude=root)
     if rebuild:
@@ -434,7 +569,7 @@ def build_project_index(
             articles = load_articles(project.articles_dir).articles
         states = scan_files(project.articles_dir)
         generation = build_index_dir(
-            root, articles, synonyms=synonyms, file_states=states, source=source
+            root, articles, synonyms=synonyms, file_states=states, source=source, embedder=embedder
         )
         report = UpdateReport(
             generation=generation, added=tuple(sorted(str(a.path) for a in articles)), rebuilt=True
@@ -442,7 +577,13 @@ def build_project_index(
     elif articles is not None:
         states = scan_files(project.articles_dir)
         report = update_index_dir(
-            root, articles, synonyms=synonyms, file_states=states, source=source, seed=seed
+            root,
+            articles,
+            synonyms=synonyms,
+            file_states=states,
+            source=source,
+            seed=seed,
+            embedder=embedder,
         )
     else:
         report = sync_index_dir(
@@ -452,6 +593,7 @@ def build_project_index(
             source=source,
             seed=seed,
             progress=progress,
+            embedder=embedder,
         )
     if is_cache:
         prune_cache(source, keep=root)

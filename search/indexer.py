@@ -41,8 +41,18 @@ from supportkb.search.schema import (
     row_key,
 )
 
+from supportkb.search.vectors import (
+    VECTORS_DIR,
+    VectorStore,
+    VectorsUnusable,
+    build_vectors,
+    read_vectors,
+    write_vectors,
+)
+
 if TYPE_CHECKING:
     from supportkb.generator.core.articles import Article
+    from supportkb.generator.core.embeddings import Embedder
 
 CURRENT_FILE = "CURRENT"
 MANIFEST_FILE = "manifest.json"
@@ -115,6 +125,8 @@ class UpdateReport:
     changed: tuple[str, ...] = ()
     removed: tuple[str, ...] = ()
     rebuilt: bool = False
+    note: str | None = None
+    """Why a full rebuild happened when only an update was asked for (e.g. damaged vectors)."""
 
     @property
     def is_noop(self) -> bool:
@@ -158,6 +170,30 @@ def open_postings(generation: Path) -> Postings:
         ) from exc
 
 
+def open_vectors(generation: Path, embedder: Embedder) -> VectorStore:
+    """The generation's vectors for this backend, checked against its manifest.
+
+    Raises VectorsUnusable (saying why) when they are missing, damaged or made otherwise.
+    """
+    manifest = Manifest.read(generation)
+    digests = {path: str(entry.get("digest", "")) for path, entry in manifest.articles.items()}
+    return read_vectors(
+        generation, backend=embedder.name, dimensions=embedder.dimensions, digests=digests
+    )
+
+
+def vectors_problem(generation: Path | None, embedder: Embedder | None) -> str | None:
+    """Why the generation's vectors cannot serve this backend, or None when they can (or none
+    are wanted)."""
+    if embedder is None or generation is None:
+        return None
+    try:
+        open_vectors(generation, embedder)
+    except (VectorsUnusable, SearchIndexError) as exc:
+        return str(exc)
+    return None
+
+
 def ram_index(articles: Sequence[Article]) -> tuple[Any, Postings]:
     """A Whoosh index and postings held in memory, for tests and one-off searches."""
     import shutil
@@ -191,10 +227,13 @@ def build_index_dir(
     synonyms: Mapping[str, Sequence[str]] | None = None,
     file_states: Mapping[str, FileState] | None = None,
     source: str = "",
+    embedder: Embedder | None = None,
 ) -> Path:
     """Build a complete new generation from the articles and make it live; returns it."""
     with _locked(index_root):
-        report = _full_build_locked(index_root, articles, dict(synonyms or {}), file_states, source)
+        report = _full_build_locked(
+            index_root, articles, dict(synonyms or {}), file_states, source, embedder
+        )
     return report.generation
 
 
@@ -206,6 +245,7 @@ def update_index_dir(
     file_states: Mapping[str, FileState] | None = None,
     source: str = "",
     seed: Path | None = None,
+    embedder: Embedder | None = None,
 ) -> UpdateReport:
     """Bring the index in line with the articles, re-indexing only what changed.
 
@@ -218,7 +258,13 @@ def update_index_dir(
             live = current_generation(seed)
         manifest = _readable_manifest(live)
         if live is None or manifest is None:
-            return _full_build_locked(index_root, articles, synonyms, file_states, source)
+            return _full_build_locked(index_root, articles, synonyms, file_states, source, embedder)
+        problem = vectors_problem(live, embedder)
+        if problem is not None:
+            report = _full_build_locked(
+                index_root, articles, synonyms, file_states, source, embedder
+            )
+            return _with_note(report, problem)
         wanted = _manifest_for(articles, synonyms, file_states, source)
         old, new = manifest.articles, wanted.articles
         removed = tuple(sorted(p for p in old if p not in new))
@@ -231,7 +277,9 @@ def update_index_dir(
             return UpdateReport(generation=live)
         by_path = {str(a.path): a for a in articles}
         upserts = [by_path[p] for p in (*changed, *added)]
-        generation = _commit_changes(index_root, live, wanted, upserts, (*removed, *changed))
+        generation = _commit_changes(
+            index_root, live, wanted, upserts, (*removed, *changed), embedder
+        )
     return UpdateReport(generation=generation, added=added, changed=changed, removed=removed)
 
 
@@ -243,6 +291,7 @@ def sync_index_dir(
     source: str = "",
     seed: Path | None = None,
     progress: Callable[[str], None] | None = None,
+    embedder: Embedder | None = None,
 ) -> UpdateReport:
     """Bring the index in line with the files in articles_dir, reading only files that changed.
 
@@ -257,11 +306,15 @@ def sync_index_dir(
             live = current_generation(seed)
         manifest = _readable_manifest(live)
         states = scan_files(articles_dir)
-        if live is None or manifest is None:
+        problem = vectors_problem(live, embedder) if manifest is not None else None
+        if live is None or manifest is None or problem is not None:
             if progress:
+                if problem is not None:
+                    progress(f"search vectors: {problem}; rebuilding the index")
                 progress(f"indexing {len(states)} files in {articles_dir}")
             articles = load_articles(articles_dir).articles
-            return _full_build_locked(index_root, articles, synonyms, states, source)
+            report = _full_build_locked(index_root, articles, synonyms, states, source, embedder)
+            return _with_note(report, problem)
         entries: dict[str, dict[str, Any]] = {}
         upserts: list[Article] = []
         added: list[str] = []
@@ -300,7 +353,9 @@ def sync_index_dir(
             return UpdateReport(generation=live)
         if progress and upserts:
             progress(f"re-indexing {len(upserts)} changed article(s)")
-        generation = _commit_changes(index_root, live, wanted, upserts, (*removed, *changed))
+        generation = _commit_changes(
+            index_root, live, wanted, upserts, (*removed, *changed), embedder
+        )
     return UpdateReport(
         generation=generation,
         added=tuple(sorted(added)),
@@ -315,8 +370,12 @@ def _commit_changes(
     wanted: Manifest,
     upserts: Sequence[Article],
     deletions: Sequence[str],
+    embedder: Embedder | None = None,
 ) -> Path:
-    """Copy the live generation, delete and add documents there, then publish it."""
+    """Copy the live generation, delete and add documents there, then publish it.
+
+    With an embedder, only the upserted articles are embedded; every other article's vectors are
+    copied from the live generation (checked usable by the caller)."""
     generation = _new_generation_dir(index_root)
     try:
         _copy_generation(live, generation)
@@ -339,6 +398,17 @@ def _commit_changes(
             writer.commit()
             hints = _whoosh_docs(index, rows)
         write_postings(generation, update_postings(open_postings(live), deletions, rows, hints))
+        if embedder is not None:
+            fresh = {str(a.path) for a in upserts}
+            keep = {
+                path: str(entry["digest"])
+                for path, entry in wanted.articles.items()
+                if path not in fresh
+            }
+            previous = open_vectors(live, embedder) if keep else None
+            write_vectors(
+                generation, build_vectors(upserts, embedder, previous=previous, keep=keep)
+            )
         _write_manifest(generation, wanted)
     except BaseException:
         shutil.rmtree(generation, ignore_errors=True)
@@ -353,6 +423,7 @@ def _full_build_locked(
     synonyms: Mapping[str, Sequence[str]],
     file_states: Mapping[str, FileState] | None,
     source: str,
+    embedder: Embedder | None = None,
 ) -> UpdateReport:
     from whoosh import index as whoosh_index
 
@@ -360,6 +431,8 @@ def _full_build_locked(
     try:
         index = whoosh_index.create_in(str(generation), make_schema())
         write_postings(generation, _add_all(index, articles))
+        if embedder is not None:
+            write_vectors(generation, build_vectors(articles, embedder))
         _write_manifest(generation, _manifest_for(articles, synonyms, file_states, source))
     except BaseException:
         shutil.rmtree(generation, ignore_errors=True)
@@ -367,6 +440,19 @@ def _full_build_locked(
     _publish(index_root, generation)
     return UpdateReport(
         generation=generation, added=tuple(sorted(str(a.path) for a in articles)), rebuilt=True
+    )
+
+
+def _with_note(report: UpdateReport, note: str | None) -> UpdateReport:
+    if note is None:
+        return report
+    return UpdateReport(
+        generation=report.generation,
+        added=report.added,
+        changed=report.changed,
+        removed=report.removed,
+        rebuilt=report.rebuilt,
+        note=f"search vectors: {note}; rebuilt the index",
     )
 
 
@@ -460,9 +546,13 @@ def _new_generation_dir(index_root: Path) -> Path:
 
 def _copy_generation(source: Path, target: Path) -> None:
     """Copy a generation's Whoosh files; Whoosh never rewrites a segment file, so links are safe.
-    The postings are written anew."""
+    The postings and vectors are written anew."""
     for item in source.iterdir():
-        if "LOCK" in item.name.upper() or item.name.startswith(".") or item.name == POSTINGS_DIR:
+        if (
+            "LOCK" in item.name.upper()
+            or item.name.startswith(".")
+            or item.name in (POSTINGS_DIR, VECTORS_DIR)
+        ):
             continue
         try:
             os.link(item, target / item.name)

@@ -48,6 +48,19 @@ class Hit:
     """Plain text with matched words marked «like this»."""
     matched_terms: tuple[str, ...]
     is_internal: bool
+    closest: str = ""
+    """With search by meaning: the title, phrasing or section closest to the query ('' without)."""
+    closeness: float | None = None
+    """That closest part's cosine with the query (None without search by meaning)."""
+
+    def explain(self) -> str:
+        """Why this hit: "closest by meaning: Export time entries (0.71); shared words: export"."""
+        parts = []
+        if self.closest and self.closeness is not None:
+            parts.append(f"closest by meaning: {self.closest} ({self.closeness:.2f})")
+        if self.matched_terms:
+            parts.append("shared words: " + ", ".join(self.matched_terms))
+        return "; ".join(parts) or "no shared words"
 
 
 @dataclass(frozen=True)
@@ -343,6 +356,17 @@ def article_hit(
     if intro_doc >= 0 and stored_fields(intro_doc)["data"]["anchor"]:
         intro_doc = -1
     return _hit(stored_fields, article_doc, intro_doc, score, frozenset(), link_for)
+
+
+def section_hit(
+    stored_fields: Callable[[int], Mapping[str, Any]],
+    article_doc: int,
+    section_doc: int,
+    *,
+    link_for: Callable[[str, str], str],
+) -> Hit:
+    """A hit at one section of an article, found without words (by meaning)."""
+    return _hit(stored_fields, article_doc, section_doc, 0.0, frozenset(), link_for)
 
 
 def _hit(

@@ -17,7 +17,7 @@ from supportkb.search.postings import Row
 if TYPE_CHECKING:
     from supportkb.generator.core.articles import Article
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 """Bump when documents or analysis change: every cached index is then rebuilt."""
 
 ARTICLE_FIELDS = ("title", "summary", "headings", "keywords", "body")
@@ -107,6 +107,7 @@ def article_digest(article: Article) -> str:
             list(article.features),
             article.audience,
             list(article.aliases),
+            list(article.questions),
             article.body,
         ],
         ensure_ascii=False,
@@ -155,7 +156,9 @@ def index_entries(article: Article) -> IndexEntries:
             is_internal=is_internal,
             fields={
                 "title": names,
-                "summary": article.summary,
+                # Customers' phrasings (`questions:`) rank with the summary: they say what the
+                # article answers, in the words people type.
+                "summary": "\n".join([article.summary or "", *article.questions]),
                 "headings": "\n".join(s.title for s in sections if s.anchor),
                 "keywords": "\n".join(k.replace("-", " ").replace("_", " ") for k in keywords if k),
                 "body": "\n".join(s.text for s in sections),

@@ -74,3 +74,22 @@ def normalised_score_fusion(
         for key, value in normalise_scores(scores).items():
             total[key] = total.get(key, 0.0) + weight * value
     return sorted(total.items(), key=lambda item: -item[1])
+
+
+SEMANTIC_WEIGHT = 1.0
+"""Meaning against words in `fuse_lexical_semantic`: equal (measured: benchmarks/eval_search.py)."""
+
+
+def fuse_lexical_semantic(
+    lexical: Mapping[Key, float],
+    semantic: Mapping[Key, float],
+    *,
+    semantic_weight: float = SEMANTIC_WEIGHT,
+) -> list[tuple[Key, float]]:
+    """The one combination of word and meaning evidence every room uses, best first.
+
+    Each side is its own top candidates with raw scores (BM25 for words, cosine for meaning);
+    each is min-max normalised over its candidates, then added with `semantic_weight`. With one
+    side empty the other's order is kept.
+    """
+    return normalised_score_fusion([lexical, semantic], weights=[1.0, semantic_weight])

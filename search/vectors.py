@@ -1,0 +1,222 @@
+"""The index's vectors by meaning: one row per unit of an article, stored in each generation.
+
+An article's units are its title, aliases, customers' phrasings (`questions:`) and sections; each
+becomes a row, and the article's own row (its first) is the normalised mean of its units. Search
+ranks every article by its own row, then looks at the units of the few candidates, which also
+tells the reader *what* was closest ("closest by meaning: Export time entries (0.71)").
+
+Files, in ``vectors/`` of a generation (live only when ``CURRENT`` names it, so they swap
+atomically with the rest of the index):
+
+- ``vectors.npy``: float32 (rows, dimensions);
+- ``meta.json``: format, backend, dimensions, the matrix's checksum, and per article path its
+  digest (schema.article_digest), first row and units (kind, anchor, label).
+
+An edited article re-embeds alone: rows of articles whose digest did not change are copied from
+the previous generation. Anything that does not match (missing files, a truncated or altered
+matrix, another backend or dimension, an article the manifest has and the vectors lack) makes
+`read_vectors` raise `VectorsUnusable`, and the indexer rebuilds rather than serve wrong results.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from supportkb.generator.core.atomic import write_text_atomic
+from supportkb.generator.core.embeddings import Embedder, normalise_rows
+from supportkb.search.schema import article_digest, article_sections
+
+if TYPE_CHECKING:
+    from supportkb.generator.core.articles import Article
+
+VECTORS_DIR = "vectors"
+MATRIX_FILE = "vectors.npy"
+META_FILE = "meta.json"
+FORMAT = 1
+"""Bump when units or files change: vectors of another format are rebuilt."""
+
+
+class VectorsUnusable(Exception):
+    """The stored vectors cannot be trusted for this index and backend (the message says why)."""
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One piece of an article embedded on its own."""
+
+    kind: str
+    """"title", "alias", "question" or "section"."""
+    anchor: str
+    """The section's anchor ('' for the top of the article)."""
+    label: str
+    """What a reader is shown: the title, alias, phrasing or section title."""
+    text: str
+
+
+@dataclass(frozen=True)
+class ArticleRows:
+    """Where one article's rows are: row `start` is the article, then one row per unit."""
+
+    digest: str
+    start: int
+    units: tuple[tuple[str, str, str], ...]
+    """(kind, anchor, label) of each unit row, in order."""
+
+    @property
+    def count(self) -> int:
+        return 1 + len(self.units)
+
+
+@dataclass(frozen=True)
+class VectorStore:
+    """Every article's rows, for one backend."""
+
+    backend: str
+    dimensions: int
+    articles: Mapping[str, ArticleRows]
+    """Article path -> its rows."""
+    matrix: np.ndarray
+
+
+def article_units(article: Article) -> tuple[Unit, ...]:
+    """The title, aliases, phrasings and sections (with text) of an article."""
+    units = [Unit("title", "", article.title, article.title)]
+    units.extend(Unit("alias", "", alias, alias) for alias in article.aliases if alias.strip())
+    units.extend(Unit("question", "", q, q) for q in article.questions if q.strip())
+    for section in article_sections(article):
+        if not section.text.strip():
+            continue
+        title = section.title if section.anchor else article.title
+        units.append(Unit("section", section.anchor, title, f"{title}. {section.text}"))
+    return tuple(units)
+
+
+def build_vectors(
+    articles: Sequence[Article],
+    embedder: Embedder,
+    *,
+    previous: VectorStore | None = None,
+    keep: Mapping[str, str] | None = None,
+) -> VectorStore:
+    """Vectors of `articles`, plus the rows of `keep` (path -> digest) copied from `previous`.
+
+    An article whose path and digest are already in `previous` (same backend) is not re-embedded.
+    """
+    reusable = previous if previous is not None and previous.backend == embedder.name else None
+    blocks: list[np.ndarray] = []
+    entries: dict[str, ArticleRows] = {}
+    start = 0
+
+    def take(path: str, digest: str, rows: np.ndarray, units: tuple[tuple[str, str, str], ...]) -> None:
+        nonlocal start
+        entries[path] = ArticleRows(digest=digest, start=start, units=units)
+        blocks.append(rows)
+        start += len(rows)
+
+    for path, digest in (keep or {}).items():
+        old = reusable.articles.get(path) if reusable else None
+        if old is None or old.digest != digest:
+            raise VectorsUnusable(f"no stored vectors for {path}")
+        take(path, digest, reusable.matrix[old.start : old.start + old.count], old.units)  # type: ignore[union-attr]
+    pending: list[tuple[str, str, tuple[Unit, ...]]] = []
+    for article in articles:
+        path, digest = str(article.path), article_digest(article)
+        old = reusable.articles.get(path) if reusable else None
+        if old is not None and old.digest == digest:
+            take(path, digest, reusable.matrix[old.start : old.start + old.count], old.units)  # type: ignore[union-attr]
+        else:
+            pending.append((path, digest, article_units(article)))
+    texts = [unit.text for _, _, units in pending for unit in units]
+    embedded = embedder.embed(texts) if texts else np.zeros((0, embedder.dimensions), np.float32)
+    offset = 0
+    for path, digest, units in pending:
+        rows = embedded[offset : offset + len(units)]
+        offset += len(units)
+        whole = normalise_rows(rows.mean(axis=0, keepdims=True)) if len(rows) else np.zeros(
+            (1, embedder.dimensions), np.float32
+        )
+        take(path, digest, np.vstack([whole, rows]), tuple((u.kind, u.anchor, u.label) for u in units))
+    matrix = (
+        np.ascontiguousarray(np.vstack(blocks), dtype=np.float32)
+        if blocks
+        else np.zeros((0, embedder.dimensions), np.float32)
+    )
+    return VectorStore(embedder.name, embedder.dimensions, entries, matrix)
+
+
+def _checksum(matrix: np.ndarray) -> str:
+    return hashlib.blake2b(np.ascontiguousarray(matrix).tobytes(), digest_size=16).hexdigest()
+
+
+def write_vectors(generation: Path, store: VectorStore) -> None:
+    """Write the store into a generation folder (not yet live, so plain writes are safe)."""
+    folder = generation / VECTORS_DIR
+    folder.mkdir(exist_ok=True)
+    np.save(folder / MATRIX_FILE, store.matrix, allow_pickle=False)
+    meta = {
+        "format": FORMAT,
+        "backend": store.backend,
+        "dimensions": store.dimensions,
+        "rows": int(store.matrix.shape[0]),
+        "checksum": _checksum(store.matrix),
+        "articles": {
+            path: {"digest": rows.digest, "start": rows.start, "units": [list(u) for u in rows.units]}
+            for path, rows in store.articles.items()
+        },
+    }
+    write_text_atomic(folder / META_FILE, json.dumps(meta, ensure_ascii=False, sort_keys=True))
+
+
+def read_vectors(
+    generation: Path, *, backend: str, dimensions: int, digests: Mapping[str, str]
+) -> VectorStore:
+    """The stored vectors, checked against the backend and the index's articles (path -> digest).
+
+    Raises VectorsUnusable saying what is wrong; never returns vectors that do not match.
+    """
+    folder = generation / VECTORS_DIR
+    try:
+        meta = json.loads((folder / META_FILE).read_text(encoding="utf-8"))
+        matrix = np.load(folder / MATRIX_FILE, allow_pickle=False)
+    except FileNotFoundError:
+        raise VectorsUnusable("no vectors stored yet") from None
+    except (OSError, ValueError, EOFError) as exc:
+        raise VectorsUnusable(f"vectors unreadable ({exc})") from None
+    if not isinstance(meta, dict) or meta.get("format") != FORMAT:
+        raise VectorsUnusable("vectors of another format")
+    if meta.get("backend") != backend:
+        raise VectorsUnusable(f"vectors made by {meta.get('backend')!r}, not {backend!r}")
+    if (
+        matrix.dtype != np.float32
+        or matrix.ndim != 2
+        or matrix.shape != (meta.get("rows"), dimensions)
+        or meta.get("dimensions") != dimensions
+    ):
+        raise VectorsUnusable(f"vectors have the wrong shape {matrix.shape}")
+    if meta.get("checksum") != _checksum(matrix):
+        raise VectorsUnusable("vectors file is damaged (checksum mismatch)")
+    articles: dict[str, ArticleRows] = {}
+    try:
+        for path, entry in meta["articles"].items():
+            rows = ArticleRows(
+                digest=str(entry["digest"]),
+                start=int(entry["start"]),
+                units=tuple((str(k), str(a), str(label)) for k, a, label in entry["units"]),
+            )
+            if rows.start < 0 or rows.start + rows.count > matrix.shape[0]:
+                raise VectorsUnusable(f"vectors of {path} lie outside the matrix")
+            articles[path] = rows
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise VectorsUnusable(f"vectors index is damaged ({exc})") from None
+    for path, digest in digests.items():
+        found = articles.get(path)
+        if found is None or found.digest != digest:
+            raise VectorsUnusable(f"vectors are out of date for {path}")
+    return VectorStore(backend, dimensions, articles, matrix)

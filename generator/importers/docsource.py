@@ -26,6 +26,7 @@ from supportkb.generator.core.markdown_scan import heading_text, scan_markdown
 from supportkb.generator.core.slug import file_slug, heading_anchor
 from supportkb.generator.importers.exportfiles import ExportError, clean_text, export_files, open_export_file, text_of
 from supportkb.generator.importers.mdlinks import file_link, rewrite_markdown
+from supportkb.generator.importers.mdsyntax import defuse_html
 from supportkb.generator.importers.model import SourceArticle, SourceCategory, article_link
 
 MAX_PAGE_BYTES = 5 * 1024 * 1024
@@ -302,6 +303,8 @@ class DocSite:
 
     def with_marks(self, page: DocPage, body: str, problems: list[str]) -> str:
         """The body with every internal link and image turned into a mark (or its text)."""
+        body, found = defuse_html(body)
+        problems.extend(found)
         converted = rewrite_markdown(
             body,
             rewrite_link=lambda t: self.resolve(page.path, t, problems),

@@ -228,12 +228,14 @@ def mdx_to_markdown(markdown: str) -> tuple[str, list[str]]:
 # GitBook ------------------------------------------------------------------------------------
 
 _LIQUID = re.compile(r"\{%\s*(end)?([\w-]+)((?:[^%]|%(?!\}))*)%\}")
+_EMBED_BLOCK = re.compile(r"\{%\s*embed\s+url=\"([^\"]+)\"[^%]*%\}([^{]*?)\{%\s*endembed\s*%\}", re.DOTALL)
 _FIGURE = re.compile(r"<figure>\s*<img\s[^>]*?src=\"([^\"]+)\"[^>]*?(?:alt=\"([^\"]*)\")?[^>]*>\s*(?:<figcaption>(?:<p>)?(.*?)(?:</p>)?</figcaption>)?\s*</figure>", re.DOTALL)
 
 
 def gitbook_blocks(markdown: str) -> tuple[str, list[str]]:
     """GitBook's `{% hint %}`, `{% tabs %}`, `{% embed %}`, `{% content-ref %}`, `{% code %}` and `<figure>`."""
     problems: list[str] = []
+    markdown = _EMBED_BLOCK.sub(lambda m: f"[{' '.join(m.group(2).split()) or m.group(1)}]({m.group(1)})", markdown)
     markdown = _FIGURE.sub(lambda m: f"![{(m.group(3) or m.group(2) or '').strip()}](<{unquote(m.group(1))}>)", markdown)
     unknown: Counter[str] = Counter()
 
@@ -311,3 +313,62 @@ def obsidian_callouts(markdown: str) -> tuple[str, list[str]]:
         out.extend(("    " + x) if x.strip() else "" for x in inner.split("\n"))
         out.append("")
     return "\n".join(out), []
+
+
+# Live HTML ----------------------------------------------------------------------------------
+
+_DROPPED_ELEMENT = re.compile(r"<(script|style|form|object|embed)\b[^>]*>.*?</\1\s*>|<(?:script|style|form|object|embed)\b[^>]*/?>", re.IGNORECASE | re.DOTALL)
+_IFRAME = re.compile(r"<iframe\b[^>]*?\bsrc=[\"']([^\"']+)[\"'][^>]*>(?:.*?</iframe\s*>)?", re.IGNORECASE | re.DOTALL)
+_HANDLER = re.compile(r"\s+on[a-z]+\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s>]+)", re.IGNORECASE)
+_BAD_URL = re.compile(r"(\b(?:href|src|action|formaction|poster)\s*=\s*)([\"'])\s*(?:javascript|vbscript|data):[^\"']*\2", re.IGNORECASE)
+
+
+def defuse_html(markdown: str) -> tuple[str, list[str]]:
+    """Raw HTML in a page cut down to what is safe on a public site; each removal is a problem.
+
+    Scripts, styles, forms and plugins go; an <iframe> (a video, mostly) becomes a link to its
+    address; event handlers (onclick=) and javascript:/data: addresses are removed. Code is kept.
+    """
+    problems: list[str] = []
+    lines = markdown.split("\n")
+    flags = code_line_flags(lines)
+    text_parts: list[str] = []
+    out: list[str] = []
+
+    def flush() -> None:
+        if text_parts:
+            out.append(_defused("\n".join(text_parts), problems))
+            text_parts.clear()
+
+    for line, is_code in zip(lines, flags, strict=True):
+        if is_code:
+            flush()
+            out.append(line)
+        else:
+            text_parts.append(line)
+    flush()
+    return "\n".join(out), list(dict.fromkeys(problems))
+
+
+def _defused(text: str, problems: list[str]) -> str:
+    if "<" not in text:
+        return text
+
+    def dropped(match: re.Match[str]) -> str:
+        problems.append(f"removed a <{(match.group(1) or match.group(0)[1:].split()[0].rstrip('/>')).lower()}>: scripts, styles and forms are not carried over")
+        return ""
+
+    text = _DROPPED_ELEMENT.sub(dropped, text)
+
+    def iframe(match: re.Match[str]) -> str:
+        problems.append(f"an embedded frame became a link to {match.group(1)}")
+        return f"[{match.group(1)}]({match.group(1)})"
+
+    text = _IFRAME.sub(iframe, text)
+    if _HANDLER.search(text):
+        problems.append("removed script event attributes (on...=)")
+        text = _HANDLER.sub("", text)
+    if _BAD_URL.search(text):
+        problems.append("removed a javascript: or data: address from an HTML tag")
+        text = _BAD_URL.sub(lambda m: f"{m.group(1)}{m.group(2)}#{m.group(2)}", text)
+    return text

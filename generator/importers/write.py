@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
+from urllib.parse import unquote
 
 from supportkb.generator.core.articles import load_articles, url_for_path
 from supportkb.generator.core.atomic import write_text_atomic
@@ -43,6 +44,7 @@ from supportkb.generator.importers.convert import (
     first_sentence,
     heading_anchor_map,
     html_to_markdown,
+    tidy_markdown,
 )
 from supportkb.generator.importers.exportfiles import export_files, open_export_file
 from supportkb.generator.importers.mdlinks import file_link_path, rewrite_markdown
@@ -493,6 +495,7 @@ def _markdown_body(article: SourceArticle, plan: _Plan, relative: Callable[[Pure
         wanted = file_link_path(href)
         if wanted is None:
             return None
+        wanted = unquote(wanted)  # Readers percent-encode marks, as any link target.
         found = plan.files.exact(wanted)
         if found is None:
             problems.append(f"{wanted} is not in the folder: link removed, its text kept")
@@ -500,7 +503,7 @@ def _markdown_body(article: SourceArticle, plan: _Plan, relative: Callable[[Pure
         return relative(_asset_path(plan, article, found))
 
     converted = rewrite_markdown(article.markdown or "", rewrite_link=rewrite_link, rewrite_image=rewrite_file)
-    return Converted(converted.markdown, tuple(dict.fromkeys([*converted.problems, *problems])))
+    return Converted(tidy_markdown(converted.markdown), tuple(dict.fromkeys([*converted.problems, *problems])))
 
 
 def _asset_folder(export: SourceExport, article: SourceArticle) -> PurePosixPath:

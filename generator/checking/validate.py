@@ -198,7 +198,7 @@ def _check_links(article: Article, shown: str, loaded: LoadResult, by_path: dict
             continue
         if link.is_image or not resolved.endswith(".md"):
             if not (loaded.root / resolved).exists():
-                kind = "image" if link.is_image else "file"
+                kind = "image" if link.is_image else "folder" if file_part.endswith("/") else "file"
                 add(f"{kind} {file_part!r} not found", f"add the file at {PurePosixPath(loaded.root.name) / resolved} or fix the path", "missing-image" if link.is_image else "missing-file")
             continue
         linked = by_path.get(resolved)

@@ -36,6 +36,9 @@ if TYPE_CHECKING:
 @click.option("--propose-questions", "questions_file", type=click.Path(path_type=Path, dir_okay=False),
               help="Write, per article, the phrasings customers used in tickets it answers (YAML to review "
                    "and copy into `questions:`).")
+@click.option("--embeddings", "embeddings", metavar="NAME", default=None,
+              help="Embedding backend for judging coverage and clustering by meaning (default: 'default'); "
+                   "'none': by words only.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress messages (totals are still printed).")
 def gaps_command(
     tickets: TicketInput,
@@ -51,6 +54,7 @@ def gaps_command(
     decisions_file: Path | None,
     no_decisions: bool,
     questions_file: Path | None,
+    embeddings: str | None,
     quiet: bool,
 ) -> None:
     """Find questions in a ticket export (TICKETS) that the knowledge base doesn't answer.
@@ -66,6 +70,7 @@ def gaps_command(
       kb gaps export.csv --format html -o gaps.html
       kb gaps export.csv --decisions kb/gaps-decisions.yml
       kb gaps export.csv --propose-questions proposed-questions.yml
+      kb gaps export.csv --embeddings none        # by words only
     """
     from supportkb.gaps.analysis.find import GapOptions, analyse_export
     from supportkb.gaps.analysis.drafts import write_drafts
@@ -103,6 +108,7 @@ def gaps_command(
         on_stage=stage,
         on_progress=progress,
         decisions_path=None if no_decisions else (decisions_file or "auto"),
+        embeddings=embeddings or "default",
     )
     click.echo(
         f"Read {report.tickets_read:,} tickets from {tickets.path} ({report.source_format}); "

@@ -90,7 +90,8 @@ def article_passages(
         add(article.title, "title")
         for alias in article.aliases:
             add(alias, "alias")
-        if article.summary:
+        # A summary the loader derived from the first paragraph repeats the body's sentences.
+        if article.summary and "summary" not in getattr(article, "derived", ()):
             add(article.summary, "summary")
         for question in article.questions:
             add(question, "question")

@@ -24,11 +24,13 @@ from supportkb.gaps.analysis.coverage import (
     ticket_analyzer,
 )
 from supportkb.gaps.analysis.decisions import Decision, DecisionMatch, DecisionsFile, match_decisions
+from supportkb.gaps.analysis.meaning import STRONG_CLOSENESS, TicketMeaning, closest_by_meaning, ticket_meaning
 from supportkb.gaps.analysis.phrasings import ArticlePhrasings, propose_for_articles
 from supportkb.gaps.analysis.taxonomy import Taxonomy, classify_cluster, severity_of_cluster
 
 if TYPE_CHECKING:
     from supportkb.gaps.tickets.reader import Ticket, TicketImport
+    from supportkb.generator.core.embeddings import Embedder
     from supportkb.generator.core.articles import Article
     from supportkb.generator.core.categories import Category
 
@@ -184,6 +186,8 @@ class _Context:
     """The vectorizer's analyser (its .stems maps words to stems)."""
     linked: dict[int, int] = field(default_factory=dict)
     """Unique-text row -> the article an agent linked in answer to it."""
+    meaning: TicketMeaning | None = None
+    """Evidence by meaning (None: --embeddings none, words only)."""
     _term_index: dict[str, int] = field(default_factory=dict)
 
     def term_index(self) -> dict[str, int]:
@@ -227,8 +231,12 @@ def find_gaps(
     now: dt.datetime | None = None,
     on_stage: Callable[[str], None] | None = None,
     decisions: DecisionsFile | None = None,
+    embedder: Embedder | None = None,
 ) -> GapReport:
     """Match every ticket against the articles, cluster the recurring questions, rank the gaps.
+
+    embedder: judge coverage and cluster by meaning too (generator/core/embeddings.py); None:
+    by words only.
 
     search: a search.engine.SearchIndex over the same articles, used as a second opinion on each
     cluster's best article (its rank for the cluster's label).
@@ -261,6 +269,11 @@ def find_gaps(
         matches = model.match(vectors, neighbours=neighbours, similarities=similarities)
     else:
         matches = [TicketMatch("uncovered", None, 0.0)] * len(unique_texts)
+    meaning: TicketMeaning | None = None
+    if embedder is not None and unique_texts and passages:
+        stage(f"Embedding {len(unique_texts):,} tickets and {len(passages):,} passages ({embedder.name})")
+        meaning = ticket_meaning(embedder, unique_texts, passages)
+        matches = _fuse_matches(matches, meaning, articles)
     matches = _answered_by_links(matches, linked, articles, passages)
     ticket_coverage = Counter(matches[row].coverage for row in ticket_row if row >= 0)
 
@@ -279,8 +292,11 @@ def find_gaps(
         kb_terms=model.known_terms() if model is not None else np.zeros(len(feature_names), dtype=bool),
         plain_terms=_plain_terms(feature_names), articles=articles, passages=passages,
         taxonomy=Taxonomy.from_articles(articles, categories), weeks=weeks, end=period[1], search=search,
-        analyzer=vectorizer.analyzer, linked=linked,
+        analyzer=vectorizer.analyzer, linked=linked, meaning=meaning,
     )
+    if meaning is not None:
+        _demote_novel_questions(matches, meaning, context, min_size)
+        ticket_coverage = Counter(matches[row].coverage for row in ticket_row if row >= 0)
     groups: list[tuple[Coverage, list[int]]] = []  # Rows of unique texts.
     long_tail: list[int] = []
     partial_groups: list[list[int]] = []
@@ -290,7 +306,10 @@ def find_gaps(
         if not rows:
             continue
         stage(f"Clustering {sum(len(members_of[r]) for r in rows):,} {level} tickets")
-        grouping = cluster_rows(vectors[rows], min_size=1, threshold=options.distance_threshold)
+        if meaning is not None:  # Cluster on meaning: near-twins that share words stay apart.
+            grouping = cluster_rows(meaning.vectors[rows], min_size=1, threshold=meaning.cluster_distance)
+        else:
+            grouping = cluster_rows(vectors[rows], min_size=1, threshold=options.distance_threshold)
         for group in grouping.groups:
             member_rows = [rows[i] for i in group]
             if level == "partial":
@@ -456,6 +475,54 @@ def _customer_words(tickets: Sequence[Ticket], ticket_row: list[int], linked: di
         if len(phrasings) < CUSTOMER_WORDS_PER_ARTICLE:
             phrasings.append(_short(_phrase(ticket), 300))
     return words_of
+
+
+def _demote_novel_questions(matches: list[TicketMatch], meaning: TicketMeaning, context: _Context, min_size: int) -> None:
+    """Tickets answered by meaning that recur around a word no article uses are not answered.
+
+    'Export my timesheet to PDF' is close by meaning to the CSV export article, and a model
+    cannot tell that PDF is the point. Each article's answered tickets are clustered on meaning;
+    a recurring group whose defining term the help center never mentions becomes uncovered.
+    Tickets an agent answered with a link stay answered.
+    """
+    from supportkb.gaps.analysis.cluster import cluster_rows
+
+    by_article: dict[int, list[int]] = {}
+    for row, match in enumerate(matches):
+        if match.coverage == "covered" and match.article is not None and row not in context.linked:
+            by_article.setdefault(match.article, []).append(row)
+    for rows in by_article.values():
+        if sum(len(context.members_of[r]) for r in rows) < min_size:
+            continue
+        grouping = cluster_rows(meaning.vectors[rows], min_size=1, threshold=meaning.cluster_distance)
+        for group in grouping.groups:
+            member_rows = [rows[i] for i in group]
+            if sum(len(context.members_of[r]) for r in member_rows) >= min_size and _novel_terms(member_rows, context):
+                for r in member_rows:
+                    matches[r] = replace(matches[r], coverage="uncovered")
+
+
+def _fuse_matches(lexical: list[TicketMatch], meaning: TicketMeaning, articles: Sequence[Article]) -> list[TicketMatch]:
+    """Each ticket's coverage from both kinds of evidence.
+
+    A ticket is answered when an article is close by meaning and about as close as the ticket's
+    peers (TicketMeaning.is_answered), unless it shares no words with any article and is not a
+    close paraphrase either. Words that match where meaning does not make it 'partial' (shared
+    terms, maybe not an answer); otherwise it is uncovered.
+    """
+    result = []
+    for row, match in enumerate(lexical):
+        article = int(meaning.article[row])
+        cosine = round(float(meaning.cosine[row]), 4)
+        # Words that share nothing veto a middling match by meaning; a close paraphrase stands alone.
+        if meaning.is_answered(row) and (match.coverage != "uncovered" or meaning.closeness[row] >= STRONG_CLOSENESS):
+            internal = bool(articles[article].is_internal)
+            result.append(TicketMatch("partial" if internal else "covered", article, cosine, int(meaning.passage[row]), internal))
+        elif match.coverage == "covered":
+            result.append(TicketMatch("partial", match.article, match.score, match.passage, match.is_internal_only))
+        else:
+            result.append(TicketMatch("uncovered", article, cosine, int(meaning.passage[row]), False))
+    return result
 
 
 def _answered_by_links(
@@ -673,6 +740,10 @@ def _describe(level: Coverage, rows: list[int], context: _Context) -> Cluster:
             )
         else:
             coverage_reason = f"no article scores {PARTIAL_SCORE} or more for these tickets"
+        if context.meaning is not None:
+            coverage_reason = _reason_by_meaning(level, rows, weights, article_index, answered, total, terms, context)
+            if by_link:
+                coverage_reason += f" ({by_link} answered with a link to it)"
     missing = [words.get(term, term) for term in _novel_terms(rows, context)]
     novel_reason = f"most of these tickets say {', '.join(repr(t) for t in missing[:3])}, which no article mentions"
     if missing and coverage == "partial" and not (best_article is not None and best_article.is_internal):
@@ -723,6 +794,24 @@ def _describe(level: Coverage, rows: list[int], context: _Context) -> Cluster:
         missing_terms=tuple(missing),
         not_a_question=case_type.not_a_question,
     )
+
+
+def _reason_by_meaning(
+    level: Coverage, rows: list[int], weights: Any, article: int, answered: int, total: int,
+    terms: Sequence[str], context: _Context,
+) -> str:
+    """'closest by meaning: *Export time entries* (0.71); shared words: export, report' and the verdict."""
+    assert context.meaning is not None
+    title = context.articles[article].title
+    closeness = closest_by_meaning(context.meaning, rows, weights, context.passages, article)
+    evidence = f"closest by meaning: {title!r} ({closeness:.2f}); shared words: {', '.join(terms) or 'none'}"
+    if level == "covered":
+        return f"{evidence}; it answers {answered} of {total} tickets"
+    if context.articles[article].is_internal:
+        return f"{evidence}; only an internal (agent-only) article answers these tickets"
+    if level == "partial":
+        return f"{evidence}; the words match, but by meaning it answers only {answered} of {total} tickets"
+    return f"{evidence}; these tickets are much closer to each other than to any article"
 
 
 def _search_rank(search: Any, query: str, path: str) -> int | None:
@@ -880,11 +969,14 @@ def analyse_export(
     on_progress: Callable[[int, int], None] | None = None,
     now: dt.datetime | None = None,
     decisions_path: Path | str | None = "auto",
+    embeddings: str = "none",
 ) -> GapReport:
     """Read a ticket export and a folder of Markdown articles, and find the gaps.
 
     decisions_path: writers' decisions; "auto" reads kb/gaps-decisions.yml when there is one.
+    embeddings: the embedding backend ('default', a name, or 'none' for words only).
     """
+    from supportkb.generator.core.embeddings import load_embedder
     from supportkb.gaps.analysis.decisions import find_decisions_file, load_decisions
     from supportkb.gaps.tickets.cleaning import clean_ticket
     from supportkb.gaps.tickets.reader import ReadOptions, read_tickets
@@ -905,6 +997,7 @@ def analyse_export(
         decisions_path = find_decisions_file(kb_dir)
     # Checked before the tickets are read: a bad entry stops the run before any work, and nothing half-applies.
     decisions = load_decisions(Path(decisions_path), loaded.articles) if decisions_path else None
+    embedder = load_embedder(embeddings)  # Before the tickets: a missing backend fails fast.
     categories = load_categories(categories_file)
     imported = read_tickets(tickets_path, read_options or ReadOptions(), clean=clean_ticket, on_progress=on_progress)
     if on_stage:
@@ -912,5 +1005,5 @@ def analyse_export(
     search = SearchIndex.build(loaded.articles, synonyms=load_synonyms(synonyms_file)) if loaded.articles else None
     return find_gaps(
         imported, loaded.articles, kb_root=kb_dir, categories=categories, options=options,
-        search=search, now=now, on_stage=on_stage, decisions=decisions,
+        search=search, now=now, on_stage=on_stage, decisions=decisions, embedder=embedder,
     )

@@ -1,0 +1,112 @@
+"""Gap analysis by meaning (the default embedding backend): paraphrase, near-twins, explanations."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+
+from supportkb.gaps.analysis.find import analyse_export
+from supportkb.gaps.analysis.meaning import nearest_tickets
+from tests.conftest import write_article
+
+DECLINED = [
+    "my card was declined at the store",
+    "why was my card declined",
+    "card got declined when paying",
+    "the shop declined my card",
+    "payment declined on my card today",
+    "my card keeps getting declined",
+]
+LOST = [
+    "I lost my card",
+    "lost my credit card yesterday",
+    "my card is lost, what do I do",
+    "I can't find my card, I think I lost it",
+    "card lost on holiday",
+    "help, lost card",
+]
+MONEY_BACK = [
+    "how do I get my money back for a double payment",
+    "I paid twice, I want my money back",
+    "money back for a payment made twice",
+    "want my money back, I was billed twice",
+]
+
+
+@pytest.fixture(scope="module")
+def bank(tmp_path_factory):
+    root = tmp_path_factory.mktemp("bank")
+    write_article(
+        root / "kb/articles/cards/lost-card.md",
+        "# Report a lost card\n\nIf you lost your card, freeze it in the app and order a new one.\n",
+        title="Report a lost card", id="101",
+    )
+    write_article(
+        root / "kb/articles/billing/refunds.md",
+        "# Request a refund\n\nWere you charged twice? Open Payments and ask for a refund of the duplicate charge.\n",
+        title="Request a refund", id="102",
+    )
+    write_article(
+        root / "kb/articles/app/dark-mode.md",
+        "# Turn on dark mode\n\nOpen Settings and choose Appearance, then Dark.\n", title="Turn on dark mode", id="103",
+    )
+    with (root / "tickets.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "subject"])
+        for prefix, texts in (("D", DECLINED), ("L", LOST), ("M", MONEY_BACK)):
+            for number, text in enumerate(texts):
+                writer.writerow([f"{prefix}{number}", text])
+    return root
+
+
+def _holding(report, ticket_id):
+    return next(c for c in report.clusters if ticket_id in c.ticket_ids)
+
+
+def test_near_twin_questions_stay_apart(bank):
+    report = analyse_export(bank / "tickets.csv", bank / "kb/articles", embeddings="default")
+    lost, declined = _holding(report, "L0"), _holding(report, "D0")
+    assert lost is not declined
+    assert lost.coverage == "covered" and lost.best_article.path == "cards/lost-card.md"
+    assert declined.coverage == "uncovered"
+    assert not set(declined.ticket_ids) & {f"L{n}" for n in range(len(LOST))}
+    assert set(lost.ticket_ids) >= {f"L{n}" for n in range(len(LOST))}
+
+
+def test_explanation_names_the_closest_article_by_meaning_and_the_shared_words(bank):
+    report = analyse_export(bank / "tickets.csv", bank / "kb/articles", embeddings="default")
+    reason = _holding(report, "L0").coverage_reason
+    assert reason.startswith("closest by meaning: 'Report a lost card' (0.")
+    assert "shared words: " in reason and "lost" in reason.split("shared words: ")[1]
+
+
+def test_lexical_mode_is_still_available(bank):
+    report = analyse_export(bank / "tickets.csv", bank / "kb/articles", embeddings="none")
+    assert "closest by meaning" not in " ".join(c.coverage_reason for c in report.clusters)
+
+
+def test_hostile_tickets_are_counted_and_handled(tmp_path):
+    write_article(tmp_path / "kb/articles/a.md", "# Reset your password\n\nUse the reset link.\n", title="Reset your password")
+    with (tmp_path / "tickets.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "subject", "body"])
+        writer.writerow(["1", "", ""])                                  # No text: skipped, counted.
+        writer.writerow(["2", "password reset " * 70_000, ""])          # About 1 MB: cut, still read.
+        writer.writerow(["3", "Wie setze ich mein Passwort zurück?", ""])  # Another language.
+        writer.writerow(["4", "パスワードをリセットする方法", ""])
+        writer.writerow(["5", "😀😀😀", ""])                             # Nothing the model knows.
+        writer.writerow(["6", "how do I reset my password", "mail me at ann@example.com"])
+    report = analyse_export(tmp_path / "tickets.csv", tmp_path / "kb/articles", embeddings="default")
+    assert report.tickets_read == 5 and report.tickets_skipped == 1
+    assert sum(c.size for c in report.clusters) + report.unclustered == 5
+
+
+def test_nearest_tickets_exact_and_tiny():
+    import numpy as np
+
+    vectors = np.eye(4, dtype=np.float32)
+    vectors[1] = vectors[0]
+    indices, similarities = nearest_tickets(vectors, 2)
+    assert indices[0, 0] == 1 and similarities[0, 0] == pytest.approx(1.0)
+    assert nearest_tickets(vectors[:1], 3)[0].shape == (1, 0)

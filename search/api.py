@@ -54,6 +54,8 @@ class ApiSettings:
     """SQLite file for usage events (POST /events); None: the route answers 404."""
     events_timeout: float = 15.0
     """Seconds POST /events waits for its batch to be committed before answering 503."""
+    embeddings: str | None = None
+    """Embedding backend name or "none"; None: the project's embedding_backend (mkdocs.yml)."""
 
 
 class LiveIndex:
@@ -79,10 +81,18 @@ class LiveIndex:
 
     @classmethod
     def for_project(
-        cls, project: Project, *, index_dir: Path | None = None, refresh_every: float = 2.0
+        cls,
+        project: Project,
+        *,
+        index_dir: Path | None = None,
+        refresh_every: float = 2.0,
+        embeddings: str | None = None,
     ) -> LiveIndex:
         from supportkb.search.engine import SearchIndex, build_project_index, project_fingerprint
+        from supportkb.search.settings import resolve_embedder
 
+        # Loaded once, before the first request: every swapped-in index shares it.
+        embedder = resolve_embedder(project, embeddings)
         seen: dict[str, str] = {}
 
         def opener(current: SearchIndex | None) -> SearchIndex | None:
@@ -92,11 +102,13 @@ class LiveIndex:
             if current is not None and seen.get("last") == fingerprint:
                 return None
             seen["last"] = fingerprint
-            report = build_project_index(project, index_dir=index_dir)
+            report = build_project_index(project, index_dir=index_dir, embedder=embedder)
+            if report.note:
+                log.warning("%s", report.note)
             if current is not None and current.generation == report.generation:
                 return None
             fresh = SearchIndex.from_generation(
-                report.generation, site_url=project.site_url, ranking=None
+                report.generation, site_url=project.site_url, ranking=None, embedder=embedder
             )
             fresh.warm_up()
             return fresh
@@ -359,7 +371,12 @@ def serve(
     project: Project, *, settings: ApiSettings, host: str, port: int, index_dir: Path | None = None
 ) -> None:
     """Run the API until interrupted."""
-    live = LiveIndex.for_project(project, index_dir=index_dir, refresh_every=settings.refresh_every)
+    live = LiveIndex.for_project(
+        project,
+        index_dir=index_dir,
+        refresh_every=settings.refresh_every,
+        embeddings=settings.embeddings,
+    )
     events = open_event_store(settings.events_db) if settings.events_db is not None else None
     live.start()
     try:

@@ -28,6 +28,16 @@ def _project_options(function: Any) -> Any:
     return project_options(function)
 
 
+embeddings_option = click.option(
+    "--embeddings",
+    "embeddings",
+    metavar="NAME",
+    default=None,
+    help="Embedding backend for search by meaning (default: mkdocs.yml's embedding_backend, "
+    "else 'default'); 'none': words only.",
+)
+
+
 def _find_project(kb_dir: Path | None, config_file: Path | None) -> Project:
     from supportkb.generator.core.project import find_project
 
@@ -57,6 +67,12 @@ def _progress(message: str) -> None:
     type=click.File("r", encoding="utf-8"),
     help='Queries from a JSON-lines file ({"query": ...} a line; - for stdin); prints JSON lines.',
 )
+@embeddings_option
+@click.option(
+    "--explain",
+    is_flag=True,
+    help="Say why each hit was found: closest by meaning, shared words (text output).",
+)
 def search_command(
     query: tuple[str, ...],
     kb_dir: Path | None,
@@ -67,13 +83,18 @@ def search_command(
     output: Path | None,
     internal: bool,
     batch: IO[str] | None,
+    embeddings: str | None,
+    explain: bool,
 ) -> None:
     """Find the articles that answer QUERY, best first, with links ready to paste.
+
+    Articles are ranked by their words and, with an embedding backend, by meaning.
 
     \b
     Examples:
       kb search refund takes how long
       kb search "reset password" --format md      # [Title](https://help.../a/id/#section)
+      kb search "get my money back" --explain     # closest by meaning: Refunds (0.71)
       kb search --kb docs/ --batch queries.jsonl --json
     """
     from supportkb.search.engine import open_index_for_project
@@ -90,7 +111,9 @@ def search_command(
             "nothing to search for", hint="type a few words, e.g. kb search refund policy"
         )
     project = _find_project(kb_dir, config_file)
-    index = open_index_for_project(project, index_dir=index_dir, progress=_progress)
+    index = open_index_for_project(
+        project, index_dir=index_dir, progress=_progress, embeddings=embeddings
+    )
     if len(index) == 0:
         _progress(f"no articles found in {project.articles_dir}")
     if batch is not None:
@@ -116,7 +139,10 @@ def search_command(
         click.echo(f"No results for {text!r}.", err=True)
         return
     color = fmt == "text" and output is None and sys.stdout.isatty()
-    write_output(render(results, fmt, site_url=project.site_url, color=color) + "\n", output)
+    write_output(
+        render(results, fmt, site_url=project.site_url, color=color, explain=explain) + "\n",
+        output,
+    )
 
 
 def _run_batch(
@@ -170,21 +196,32 @@ def _path_prefix(project: Project) -> str:
 @click.option(
     "--rebuild", is_flag=True, help="Rebuild from scratch instead of updating what changed."
 )
+@embeddings_option
 def index_command(
-    kb_dir: Path | None, config_file: Path | None, index_dir: Path | None, rebuild: bool
+    kb_dir: Path | None,
+    config_file: Path | None,
+    index_dir: Path | None,
+    rebuild: bool,
+    embeddings: str | None,
 ) -> None:
     """Build or update the search index (only changed articles are re-indexed).
 
     \b
     Examples:
       kb index
-      kb index --kb docs/ --rebuild
+      kb index --kb docs/ --rebuild --embeddings none
     """
     from supportkb.search.engine import build_project_index, index_root_for
+    from supportkb.search.settings import resolve_embedder
 
     project = _find_project(kb_dir, config_file)
+    embedder = resolve_embedder(project, embeddings)
     started = time.perf_counter()
-    report = build_project_index(project, index_dir=index_dir, rebuild=rebuild, progress=_progress)
+    report = build_project_index(
+        project, index_dir=index_dir, rebuild=rebuild, progress=_progress, embedder=embedder
+    )
+    if report.note:
+        _progress(report.note)
     seconds = time.perf_counter() - started
     where = index_root_for(project, index_dir=index_dir)
     if report.rebuilt:
@@ -227,6 +264,7 @@ def index_command(
     envvar="KB_EVENTS_DB",
     help="Store usage events from the help site (POST /events) in this SQLite file.",
 )
+@embeddings_option
 def api_command(
     kb_dir: Path | None,
     config_file: Path | None,
@@ -237,6 +275,7 @@ def api_command(
     cors_origins: tuple[str, ...],
     refresh_every: float,
     events_db: Path | None,
+    embeddings: str | None,
 ) -> None:
     """Serve search over HTTP: GET /search?q=, /articles/{id}, /healthz; POST /events with --events-db.
 
@@ -249,7 +288,11 @@ def api_command(
     project = _find_project(kb_dir, config_file)
     origins = tuple(o for value in cors_origins for o in value.split() if o)
     settings = ApiSettings(
-        token=token or None, cors_origins=origins, refresh_every=refresh_every, events_db=events_db
+        token=token or None,
+        cors_origins=origins,
+        refresh_every=refresh_every,
+        events_db=events_db,
+        embeddings=embeddings,
     )
     click.echo(
         f"kb api: serving {project.articles_dir} on http://{host}:{port}/ (Ctrl+C to stop)",

@@ -16,9 +16,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from supportkb.generator.core.articles import load_articles
+from supportkb.generator.core.embeddings import MAX_CHARS, truncated
 from supportkb.generator.core.fusion import fuse_lexical_semantic
 from supportkb.generator.core.text import stem_word
-from supportkb.search.hybrid import MEANING_FLOOR, SEMANTIC_CANDIDATES, Closest, SemanticIndex, meaning_scores
+from supportkb.search.hybrid import (
+    MEANING_ALONE_FLOOR,
+    MEANING_FLOOR,
+    SEMANTIC_CANDIDATES,
+    Closest,
+    SemanticIndex,
+    meaning_scores,
+)
 from supportkb.search.indexer import (
     Manifest,
     SearchIndexError,
@@ -252,6 +260,9 @@ class SearchIndex:
             if parsed.truncated
             else None
         )
+        if self._semantic is not None and truncated(query):
+            cut = f"only the first {MAX_CHARS:,} characters were read for meaning"
+            note = f"{note}; {cut}" if note else cut
         if not parsed.terms:
             return SearchResults(
                 query=query, hits=(), ignored="nothing to search for: type a few words"
@@ -300,11 +311,12 @@ class SearchIndex:
         for hit in lexical:
             by_path.setdefault(hit.path, hit)
         hits: list[Hit] = []
+        floor = MEANING_FLOOR if lexical_scores else MEANING_ALONE_FLOOR
         for path, score in fused:
             if len(hits) == limit:
                 break
             meaning = closest.get(path)
-            if path not in lexical_scores and (meaning is None or meaning.score < MEANING_FLOOR):
+            if path not in lexical_scores and (meaning is None or meaning.score < floor):
                 continue  # Found by meaning alone, and not close: noise ("xylophone").
             hit = by_path.get(path) or self._meaning_hit(path, meaning)
             if hit is None:

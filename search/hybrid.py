@@ -22,9 +22,12 @@ SEMANTIC_CANDIDATES = 30
 """Articles ranked by meaning that enter fusion (as many as the words' candidates)."""
 MEANING_FLOOR = 0.3
 """An article no word of the query found is shown only from this meaning score up: below it,
-queries about nothing in the KB ("xylophone", "banana bread") still come close to something
-(wordllama, measured on the dev sets: real queries' best match has a median of 0.48–0.67,
-unrelated ones mostly 0.1–0.3)."""
+queries about nothing in the KB ("xylophone", "banana bread") still come close to something.
+Measured with wordllama on the dev sets: real queries' best match has a median of 0.48-0.67,
+unrelated ones mostly 0.1-0.3 (a few up to 0.43)."""
+MEANING_ALONE_FLOOR = 0.45
+"""The floor when no word of the query found anything: then meaning is the only evidence, and
+"no results" is worth more than a guess (a sub-word model finds "phone" in "xylophone")."""
 UNIT_SHARE = 0.5
 """Weight of the closest unit against the whole article in an article's meaning score."""
 

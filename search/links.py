@@ -67,7 +67,14 @@ def results_record(results: SearchResults, *, path_prefix: str = "") -> dict[str
     return record
 
 
-def render(results: SearchResults, fmt: str, *, site_url: str = "", color: bool = False) -> str:
+def render(
+    results: SearchResults,
+    fmt: str,
+    *,
+    site_url: str = "",
+    color: bool = False,
+    explain: bool = False,
+) -> str:
     """The whole answer to one query in one of FORMATS."""
     if fmt == "json":
         return json.dumps(results_record(results), ensure_ascii=False)
@@ -78,10 +85,10 @@ def render(results: SearchResults, fmt: str, *, site_url: str = "", color: bool 
         return "\n".join(f"- {markdown_link(hit, site_url)}" for hit in hits)
     if fmt == "html":
         return render_html(hits, site_url)
-    return render_text(results, color=color)
+    return render_text(results, color=color, explain=explain)
 
 
-def render_text(results: SearchResults, *, color: bool = False) -> str:
+def render_text(results: SearchResults, *, color: bool = False, explain: bool = False) -> str:
     lines: list[str] = []
     for rank, hit in enumerate(results.hits, start=1):
         where = f" › {hit.section_title}" if hit.section else ""
@@ -93,6 +100,8 @@ def render_text(results: SearchResults, *, color: bool = False) -> str:
             if color:
                 snippet = snippet.replace(MARK_OPEN, "\x1b[1;33m").replace(MARK_CLOSE, "\x1b[0m")
             lines.append(f"   {snippet}")
+        if explain:
+            lines.append(f"   why: {hit.explain()}")
     return "\n".join(lines)
 
 

@@ -1,8 +1,11 @@
-"""Related articles: explicit `related:` first, then the nearest by tags, category and BM25 text.
+"""Related articles: explicit `related:` first, then the nearest by words and by meaning.
 
 Each article is reduced to its strongest terms by BM25 weight (generator/core/ranking.py, the
 ranker search and staleness use); a sparse matrix product over those terms
 scores only the articles that share one (SciPy, in chunks of rows, so memory stays bounded).
+With an embedding backend, each article is also embedded (title, aliases, phrasings, summary,
+headings and the start of the body) and its nearest articles by cosine are fused with the
+nearest by words in the one place search fuses them too (generator/core/fusion.py).
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ from dataclasses import dataclass
 from itertools import islice
 
 from supportkb.generator.core.articles import Article
+from supportkb.generator.core.embeddings import Embedder, load_embedder
+from supportkb.generator.core.fusion import fuse_lexical_semantic
 from supportkb.generator.core.links import article_for_reference
 from supportkb.generator.core.markdown_text import plain_text
 from supportkb.generator.core.ranking import bm25_matrix, frequency_matrix
@@ -42,17 +47,31 @@ class RelatedScore:
     score: float
 
 
-def find_related(articles: Sequence[Article], *, limit: int = 5) -> dict[str, tuple[str, ...]]:
+MEANING_WORDS = 200
+"""Body words embedded per article: the start of the body says what it is about."""
+MEANING_FLOOR = 0.5
+"""A neighbour by meaning alone (no shared strong term) needs at least this cosine."""
+
+
+def find_related(
+    articles: Sequence[Article], *, limit: int = 5, embeddings: str | None = None
+) -> dict[str, tuple[str, ...]]:
     """Article id -> ids of at most `limit` related articles among `articles`.
 
     Explicit `related:` entries (ids, or paths relative to the articles folder) come first, in
     their order; entries naming articles outside `articles` (internal ones, say) are dropped.
+    embeddings: the embedding backend (the plugin's `embedding_backend`); None: "default";
+    "none": by words, tags and category only.
     """
     if limit <= 0:
         return {a.id: () for a in articles}
     by_id = {a.id: a for a in articles}
     by_path = {str(a.path): a for a in articles}
-    computed = nearest_articles(articles, limit=limit)
+    embedder = load_embedder(embeddings or "default") if len(articles) > 1 else None
+    # Fusion needs each side's own shortlist, not only the `limit` that will be shown.
+    computed = nearest_articles(articles, limit=limit * 3 if embedder is not None else limit)
+    if embedder is not None:
+        computed = fuse_with_meaning(articles, computed, embedder, limit=limit)
     result: dict[str, tuple[str, ...]] = {}
     for article in articles:
         chosen: list[str] = []
@@ -113,6 +132,57 @@ def nearest_articles(articles: Sequence[Article], *, limit: int = 5) -> dict[str
             ranked.sort()
             result[article.id] = tuple(RelatedScore(articles[o].id, round(s, 4)) for _, _, o, s in ranked[:limit])
     return result
+
+
+def fuse_with_meaning(
+    articles: Sequence[Article],
+    by_words: dict[str, tuple[RelatedScore, ...]],
+    embedder: Embedder,
+    *,
+    limit: int,
+) -> dict[str, tuple[RelatedScore, ...]]:
+    """Each article's neighbours by words fused with its nearest by meaning (best first)."""
+    import numpy as np
+
+    vectors = embedder.embed([_meaning_text(a) for a in articles])
+    shortlist = limit * 3
+    result: dict[str, tuple[RelatedScore, ...]] = {}
+    for start in range(0, len(articles), CHUNK_ROWS):
+        cosines = vectors[start : start + CHUNK_ROWS] @ vectors.T
+        for offset in range(cosines.shape[0]):
+            index = start + offset
+            article = articles[index]
+            row = cosines[offset]
+            row[index] = -np.inf
+            count = min(shortlist, len(row) - 1)
+            best = np.argpartition(-row, count - 1)[:count] if count < len(row) else np.arange(len(row))
+            meaning = {
+                articles[int(o)].id: float(row[o])
+                for o in best
+                if np.isfinite(row[o]) and articles[int(o)].id != article.id
+            }
+            words = {n.id: n.score for n in by_words.get(article.id, ())}
+            fused = [
+                RelatedScore(other, round(score, 4))
+                for other, score in fuse_lexical_semantic(words, meaning)
+                if other in words or meaning.get(other, 0.0) >= MEANING_FLOOR
+            ]
+            result[article.id] = tuple(fused[:limit])
+    return result
+
+
+def _meaning_text(article: Article) -> str:
+    body = " ".join(islice(iter(plain_text(article.body).split()), MEANING_WORDS))
+    return "\n".join(
+        [
+            article.title,
+            *article.aliases,
+            *article.questions,
+            article.summary or "",
+            *(h.title for h in article.headings),
+            body,
+        ]
+    )
 
 
 def _term_counts(article: Article) -> Counter[str]:

@@ -1,17 +1,23 @@
-"""Relevance of `kb search` on the StackFAQ dev set, next to a plain BM25 baseline.
+"""Relevance of `kb search`: hybrid (words + meaning), lexical only and a plain BM25, same run.
 
-    python benchmarks/eval_search.py [--data ../shared/data/search/stackfaq]
+    python benchmarks/eval_search.py [--data ../shared/data] [--embeddings default]
 
-Runs the real batch contract (`kb search --kb DIR --batch QUERIES --json`) in a subprocess,
-scores it, and scores the MANIFEST's reference BM25 (k1=1.2, b=0.75, lower-case [a-z0-9]+
-tokens, no stemming or stop words, document = question + answers) on the same articles.
-Also reports each half of the queries (odd and even lines) as a check against over-tuning.
+Per dev set, runs the real batch contract (`kb search --kb DIR --batch QUERIES --json`) in a
+subprocess twice: with the embedding backend (hybrid) and with `--embeddings none` (lexical only,
+today's ranking), and scores the MANIFEST's reference BM25 (k1=1.2, b=0.75, lower-case [a-z0-9]+
+tokens, no stemming or stop words, document = the article body) on the same articles. Also scores,
+in-process, the same hybrid with reciprocal rank fusion instead of normalised score fusion.
+
+Sets: StackFAQ dev (its queries), and the covered tickets of clinc150 and hint3-sofmattress as
+queries (query = the ticket's subject, expected = its intent's article): short, real-user
+phrasings. StackFAQ also reports each half of its queries as a check against over-tuning.
 """
 
 from __future__ import annotations
 
 import argparse
 import collections
+import csv
 import json
 import math
 import os
@@ -23,62 +29,122 @@ from collections.abc import Sequence
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-DEFAULT_DATA = REPO.parent / "shared" / "data" / "search" / "stackfaq"
+DEFAULT_DATA = REPO.parent / "shared" / "data"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument(
-        "--data",
-        type=Path,
-        default=DEFAULT_DATA,
-        help="folder with articles/ and queries-dev.jsonl",
+        "--data", type=Path, default=DEFAULT_DATA, help="the shared data folder (MANIFEST.md)"
     )
     parser.add_argument(
-        "--queries", type=Path, help="queries file (default: DATA/queries-dev.jsonl)"
+        "--embeddings", default="default", help="backend for the hybrid rows (default: default)"
     )
+    parser.add_argument(
+        "--sets",
+        default="stackfaq,clinc150,hint3",
+        help="comma-separated: stackfaq, clinc150, hint3",
+    )
+    parser.add_argument("--no-rrf", action="store_true", help="skip the in-process RRF row")
     args = parser.parse_args(argv)
-    queries_file = args.queries or args.data / "queries-dev.jsonl"
+    wanted = {name.strip() for name in args.sets.split(",")}
+    with tempfile.TemporaryDirectory(prefix="kb-eval-queries-") as scratch:
+        for name, kb_dir, queries in dev_sets(args.data, Path(scratch)):
+            if not any(name.startswith(prefix) for prefix in wanted):
+                continue
+            evaluate(name, kb_dir, queries, args.embeddings, rrf=not args.no_rrf)
+    return 0
+
+
+def dev_sets(data: Path, scratch: Path):  # type: ignore[no-untyped-def]
+    """(name, kb folder, queries file) of every dev set; ticket sets are written to scratch."""
+    stackfaq = data / "search" / "stackfaq"
+    if stackfaq.is_dir():
+        yield "stackfaq", stackfaq, stackfaq / "queries-dev.jsonl"
+    for name in ("clinc150", "hint3-sofmattress"):
+        base = data / "tickets" / name
+        if not base.is_dir():
+            continue
+        truth = json.loads((base / "truth.json").read_text(encoding="utf-8"))
+        covered = set(truth["covered_intents"])
+        article_of = truth.get("intent_article", {})
+        lines = []
+        with open(base / "tickets.csv", encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle):
+                label = truth["labels"].get(row["id"])
+                if label in covered:
+                    expected = [article_of.get(label, label)]
+                    lines.append(json.dumps({"query": row["subject"], "expected": expected}))
+        queries = scratch / f"{name}-covered.jsonl"
+        queries.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        yield f"{name} covered tickets", base, queries
+
+
+def evaluate(name: str, kb_dir: Path, queries_file: Path, embeddings: str, *, rrf: bool) -> None:
     queries = [
         json.loads(line)
         for line in queries_file.read_text(encoding="utf-8").splitlines()
         if line.strip()
     ]
     expected = [set(q["expected"]) for q in queries]
-
-    ours = run_kb_search(args.data, queries_file)
-    ours_ids = [[result["id"] for result in line["results"]] for line in ours]
-    baseline_ids = bm25_rankings(args.data / "articles", [q["query"] for q in queries])
-
-    print(f"StackFAQ dev: {queries_file} ({len(queries)} queries)")
-    print()
+    ids = lambda lines: [[r["id"] for r in line["results"]] for line in lines]  # noqa: E731
+    hybrid = ids(run_kb_search(kb_dir, queries_file, embeddings))
+    lexical = ids(run_kb_search(kb_dir, queries_file, "none"))
+    baseline = bm25_rankings(kb_dir / "articles", [q["query"] for q in queries])
     rows = [
-        ("supportkb (kb search --batch)", ours_ids),
-        ("plain BM25 (MANIFEST settings)", baseline_ids),
+        ("plain BM25 (MANIFEST settings)", baseline),
+        ("supportkb lexical (--embeddings none)", lexical),
+        (f"supportkb hybrid (--embeddings {embeddings})", hybrid),
     ]
+    if rrf:
+        rows.append(("hybrid with RRF k=60 (in-process)", rrf_rankings(kb_dir, queries, embeddings)))
+    print(f"{name}: {kb_dir} ({len(queries)} queries)")
+    print()
     print_table(rows, expected)
     print()
-    print("Halves of the query file (lines 1, 3, 5, ... and 2, 4, 6, ...):")
-    half_rows = []
-    for name, rankings in rows:
-        short = name.split(" (")[0]
-        half_rows.append((f"{short}, odd lines", rankings[0::2]))
-        half_rows.append((f"{short}, even lines", rankings[1::2]))
-    halves_expected = {
-        f"{name.split(' (')[0]}, {half} lines": expected[start::2]
-        for name, _ in rows
-        for half, start in (("odd", 0), ("even", 1))
-    }
-    print_table(half_rows, halves_expected)
-    print()
-    print(
-        "plain BM25 full-rank MRR (the MANIFEST's 0.783): "
-        f"{mrr(baseline_ids, expected, cutoff=None):.3f}"
-    )
-    return 0
+    if name == "stackfaq":
+        print("Halves of the query file (lines 1, 3, 5, ... and 2, 4, 6, ...):")
+        half_rows = []
+        halves_expected = {}
+        for label, rankings in rows[1:3]:
+            short = label.split(" (")[0]
+            for half, start in (("odd", 0), ("even", 1)):
+                half_rows.append((f"{short}, {half} lines", rankings[start::2]))
+                halves_expected[f"{short}, {half} lines"] = expected[start::2]
+        print_table(half_rows, halves_expected)
+        print()
+        print(
+            "plain BM25 full-rank MRR (the MANIFEST's 0.783): "
+            f"{mrr(baseline, expected, cutoff=None):.3f}"
+        )
+        print()
 
 
-def run_kb_search(data: Path, queries_file: Path) -> list[dict]:
+def rrf_rankings(kb_dir: Path, queries: Sequence[dict], embeddings: str) -> list[list[str]]:
+    """The same hybrid index, fused by reciprocal rank instead (for the comparison row)."""
+    sys.path.insert(0, str(REPO))
+    from supportkb.generator.core import fusion
+    from supportkb.generator.core.articles import load_articles
+    from supportkb.generator.core.embeddings import load_embedder
+    from supportkb.search import engine
+    from supportkb.search.engine import SearchIndex
+
+    def by_rank(lexical, semantic, **_):  # type: ignore[no-untyped-def]
+        return fusion.reciprocal_rank_fusion(
+            [sorted(lexical, key=lambda k: -lexical[k]), sorted(semantic, key=lambda k: -semantic[k])]
+        )
+
+    articles = load_articles(kb_dir / "articles").articles
+    index = SearchIndex.build(articles, embedder=load_embedder(embeddings))
+    original = engine.fuse_lexical_semantic
+    engine.fuse_lexical_semantic = by_rank  # type: ignore[assignment]
+    try:
+        return [[hit.article_id for hit in index.search(q["query"], limit=10)] for q in queries]
+    finally:
+        engine.fuse_lexical_semantic = original  # type: ignore[assignment]
+
+
+def run_kb_search(data: Path, queries_file: Path, embeddings: str) -> list[dict]:
     """The batch contract, run exactly as the evaluation harness runs it."""
     with tempfile.TemporaryDirectory(prefix="kb-eval-") as cache:
         env = dict(os.environ, XDG_CACHE_HOME=cache)
@@ -92,6 +158,8 @@ def run_kb_search(data: Path, queries_file: Path) -> list[dict]:
             "--batch",
             str(queries_file),
             "--json",
+            "--embeddings",
+            embeddings,
         ]
         done = subprocess.run(
             command, capture_output=True, text=True, env=env, cwd=REPO, check=False

@@ -146,8 +146,7 @@ def import_(source: str, export: Path, audience: str, owner: str | None, overwri
 @click.option("--write", "write_files", is_flag=True, help="Write the front matter into the files (all or nothing); without it, show the diff.")
 @config_option
 @format_options("text", "json", default="text")
-@output_option
-def adopt(directory: Path | None, write_files: bool, config_file: Path | None, output_format: str, output: Path | None) -> None:
+def adopt(directory: Path | None, write_files: bool, config_file: Path | None, output_format: str) -> None:
     """Write the title, id and category supportkb derives into each article's front matter.
 
     DIRECTORY is a folder of Markdown articles or a project holding articles/ (default: the
@@ -169,9 +168,9 @@ def adopt(directory: Path | None, write_files: bool, config_file: Path | None, o
         apply_adoption(plan)
         written = True
     if output_format == "json":
-        write_output(json.dumps(plan.as_json(written=written), indent=2, ensure_ascii=False) + "\n", output)
+        click.echo(json.dumps(plan.as_json(written=written), indent=2, ensure_ascii=False))
     else:
-        write_output(format_plan(plan, written=written), output)
+        click.echo(format_plan(plan, written=written), nl=False)
     if plan.problems:
         raise SystemExit(1)
 

@@ -96,11 +96,12 @@ def plan_adoption(project: Project) -> AdoptPlan:
     problems = [d for d in loaded.diagnostics if d.is_error]
     problems += [d for d in validate_kb(loaded, listed, check_unknown_keys=False) if d.code in _REFUSING_CODES]
     changes: list[FileChange] = []
-    for article in loaded.articles:
+    for article in _one_path_per_file(loaded.root, loaded.articles):
         wanted = [(field, str(getattr(article, field))) for field in WRITTEN_FIELDS if field in article.derived and getattr(article, field)]
         if not wanted:
             continue
-        path = loaded.root / article.path
+        # The file itself, never a link to it: replacing a link would cut it, not change the file.
+        path = Path(os.path.realpath(loaded.root / article.path))
         shown = loaded.shown_path(article)
         change, problem = _file_change(path, shown, article, tuple(wanted))
         if problem is not None:
@@ -114,6 +115,19 @@ def plan_adoption(project: Project) -> AdoptPlan:
         categories_change = _categories_change(project.categories_file, new_categories)
     problems.sort(key=lambda d: (d.path, d.line, d.col))
     return AdoptPlan(len(loaded.articles), tuple(changes), tuple(problems), categories_change, new_categories)
+
+
+def _one_path_per_file(root: Path, articles: tuple[Article, ...]) -> list[Article]:
+    """Each file once: a folder link inside the articles folder reaches the same files by a second
+    path (with another derived id); the path with no link in it wins, else the first."""
+    chosen: dict[str, Article] = {}
+    for article in articles:
+        path = root / article.path
+        real = os.path.realpath(path)
+        direct = real == os.path.abspath(path)
+        if real not in chosen or (direct and os.path.realpath(root / chosen[real].path) != os.path.abspath(root / chosen[real].path)):
+            chosen[real] = article
+    return list(chosen.values())
 
 
 def _file_change(path: Path, shown: str, article: Article, added: tuple[tuple[str, str], ...]) -> tuple[FileChange | None, Diagnostic | None]:

@@ -253,6 +253,9 @@ def scan_articles_folder(root: Path) -> FolderScan:
                 if real in holders:
                     refuse(path, real_folder, f"folder link loops back to {shown(real)!r}, a folder that holds it", "delete the link; a folder cannot hold itself", "link-loop")
                 else:
+                    if entry.is_symlink() and not any(part.startswith(".") for part in PurePosixPath(shown(real)).parts):
+                        # MkDocs publishes the folder under both names: every article twice, with two ids.
+                        refuse(path, real_folder, f"folder link to {shown(real)!r}: its articles are published twice, under both folders", "delete the link; to keep old URLs working, list them under redirect_from in the articles", "folder-link", "warning")
                     subfolders.append((path, real))
             elif is_markdown_name(entry.name):
                 found.append(path)

@@ -306,3 +306,62 @@ def test_dangling_symlinked_article_is_reported_as_a_broken_link(tmp_path: Path,
     assert message in output
     assert "disappeared" not in output
     assert message in build_failure(tmp_path, monkeypatch)
+
+
+# --- A folder written for another tool: links inside the folder, kb adopt never writing through them ---
+
+
+def test_folder_link_inside_the_folder_is_named_once_and_adopt_writes_each_file_once(tmp_path: Path) -> None:
+    folder = tmp_path / "docs"
+    (folder / "billing").mkdir(parents=True)
+    (folder / "billing/Refund policy.md").write_text("Refunds take five days.\n", encoding="utf-8")
+    os.symlink("billing", folder / "billing-old")
+    check = CliRunner().invoke(main, ["check", "--kb", str(folder)])
+    assert f"{folder / 'billing-old'}:1:1: warning: folder link to 'billing': its articles are published twice, under both folders" in check.output
+    assert "Traceback" not in check.output
+    result = CliRunner().invoke(main, ["adopt", str(folder), "--write"])
+    assert result.exit_code == 0, result.output
+    assert (folder / "billing-old").is_symlink()
+    text = (folder / "billing/Refund policy.md").read_text(encoding="utf-8")
+    assert text == '---\ntitle: "Refund policy"\nid: "billing/refund-policy"\ncategory: "billing"\n---\nRefunds take five days.\n'
+
+
+def test_adopt_writes_the_file_a_link_names_and_keeps_the_link(tmp_path: Path) -> None:
+    folder = tmp_path / "docs"
+    (folder / ".shared").mkdir(parents=True)
+    (folder / "guides").mkdir()
+    (folder / ".shared/setup.md").write_text("Set it up.\n", encoding="utf-8")
+    os.symlink("../.shared/setup.md", folder / "guides/setup.md")
+    result = CliRunner().invoke(main, ["adopt", str(folder), "--write"])
+    assert result.exit_code == 0, result.output
+    assert (folder / "guides/setup.md").is_symlink()
+    assert (folder / ".shared/setup.md").read_text(encoding="utf-8").startswith('---\ntitle: "Setup"\nid: "guides/setup"\n')
+
+
+def test_adopt_refuses_a_link_out_of_the_folder_and_writes_nothing(tmp_path: Path) -> None:
+    outside = tmp_path / "outside.md"
+    outside.write_text("Not ours.\n", encoding="utf-8")
+    folder = tmp_path / "docs"
+    (folder / "guides").mkdir(parents=True)
+    (folder / "guides/mine.md").write_text("Ours.\n", encoding="utf-8")
+    os.symlink(outside, folder / "guides/theirs.md")
+    result = CliRunner().invoke(main, ["adopt", str(folder), "--write"])
+    assert result.exit_code == 1
+    assert "symbolic link leads outside the articles folder" in result.output and "nothing was written" in result.output
+    assert outside.read_text(encoding="utf-8") == "Not ours.\n"
+    assert (folder / "guides/mine.md").read_text(encoding="utf-8") == "Ours.\n"
+
+
+def test_wikilink_to_a_file_name_full_of_markup_characters_stays_one_safe_link(tmp_path: Path) -> None:
+    from bs4 import BeautifulSoup
+
+    config = make_project(tmp_path)
+    articles = tmp_path / "kb/articles"
+    name = 'Q&A "x" \'y\' 1<2'
+    (articles / f"billing/{name}.md").write_text("Text.\n", encoding="utf-8")
+    write_article(articles / "billing/links.md", f"See [[{name}]] and [[{name}|a \"quoted\" alias]].\n", id="77", title="Links", category="billing")
+    site = build_site(config).site_dir
+    page = BeautifulSoup((site / "billing/links/index.html").read_text(encoding="utf-8"), "html.parser")
+    links = page.select("article a.kb-wikilink")
+    assert [a.get_text() for a in links] == [name, 'a "quoted" alias']
+    assert {a["href"] for a in links} == {"../Q%26A%20%22x%22%20%27y%27%201%3C2/"}

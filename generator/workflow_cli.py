@@ -33,7 +33,8 @@ def init(directory: Path, site_name: str | None, ci: str, force: bool) -> None:
         click.echo(f"kept    {directory / relative} (it already existed)")
     click.echo(
         f"\nNext:\n  cd {directory}\n  kb serve                 # preview while you write\n"
-        '  kb new "Your first question" --category getting-started\n  kb check && kb build',
+        '  kb new "Your first question" --category getting-started\n  kb check && kb build\n'
+        f"\nAlready have Markdown articles? Copy them into {directory / 'kb/articles'}/ and run kb check && kb build.",
         err=True,
     )
 

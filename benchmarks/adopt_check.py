@@ -20,6 +20,7 @@ photographed in headless Chromium (/usr/bin/chromium) for a person to look at.
 from __future__ import annotations
 
 import argparse
+import http.server
 import json
 import re
 import shutil
@@ -28,6 +29,10 @@ import sys
 import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from supportkb.generator.core.articles import Article
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "tests" / "fixtures" / "helpcenters"
@@ -105,7 +110,7 @@ def run_source(source: str, work: Path, shots: Path | None) -> Row:
     redirects = sum(1 for a in new for old in a.redirect_from if (path := source_path(old)) and (site / path).is_file())
     shot = ""
     if shots is not None and built.returncode == 0:
-        shot = _screenshot(site, new, SHOT_TITLES[source], shots / f"{source}.png", url_for_path)
+        shot = _screenshot(site, new, SHOT_TITLES[source], shots / f"{source}.png")
     elif built.returncode != 0:
         print(f"  (kb build {source}: exit {built.returncode}: {built.stderr.strip()[-400:]})", file=sys.stderr)
     resolved, total = source_links
@@ -117,13 +122,14 @@ def _is_internal(target: str) -> bool:
     return bool(target) and not target.startswith(("#", "/")) and not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", target)
 
 
-def _screenshot(site: Path, articles: list, title: str, out: Path, url_for_path) -> str:  # type: ignore[no-untyped-def]
+def _screenshot(site: Path, articles: list[Article], title: str, out: Path) -> str:
     """A full-page picture of the article with this title, served from 127.0.0.1."""
     import functools
-    import http.server
     import threading
 
     from playwright.sync_api import sync_playwright
+
+    from supportkb.generator.core.articles import url_for_path
 
     article = next((a for a in articles if a.title == title), None)
     if article is None:
@@ -145,7 +151,7 @@ def _screenshot(site: Path, articles: list, title: str, out: Path, url_for_path)
     return str(out)
 
 
-class _QuietHandler(__import__("http.server").server.SimpleHTTPRequestHandler):
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class's name
         pass
 

@@ -172,23 +172,29 @@ def title_from_path(path: PurePosixPath) -> str:
     return humanise(path.stem)
 
 
-def assign_keys(pages: list[DocPage], explicit: Callable[[DocPage], str] = lambda page: "") -> list[DocPage]:
+def assign_keys(pages: list[DocPage], notes: list[str], explicit: Callable[[DocPage], str] = lambda page: "") -> list[DocPage]:
     """Each page with a unique plain key: an explicit id if plain and free, else one from its path.
 
     'guides/install.md' -> 'guides-install'; a path with no ASCII letters gets a short hash, so a
-    key stays the same on every re-import of the same folder.
+    key stays the same on every re-import of the same folder. Two paths that make the same key
+    ('guides/install.md', 'guides-install.md') are both named in a note; the later one (in path
+    order) gets '-2'.
     """
-    taken: set[str] = set()
+    owners: dict[str, PurePosixPath] = {}
     out = []
     for page in sorted(pages, key=lambda p: str(p.path)):
         wanted = explicit(page)
-        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}", wanted or "") or wanted in taken:
+        if wanted in owners:
+            notes.append(f"{owners[wanted]} and {page.path} both have the id {wanted!r}: {page.path} gets one from its path")
+        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}", wanted or "") or wanted in owners:
             wanted = key_for_path(page.path)
         key, number = wanted, 2
-        while key in taken:
+        while key in owners:
             key = f"{wanted[: _ID_LIMIT - 4]}-{number}"
             number += 1
-        taken.add(key)
+        if key != wanted:
+            notes.append(f"{owners[wanted]} and {page.path} both make the id {wanted!r}: {page.path} gets {key!r} (rename one, or give it an `id:` in its front matter, to choose)")
+        owners[key] = page.path
         out.append(DocPage(page.path, page.meta, page.body, page.title, key))
     return out
 

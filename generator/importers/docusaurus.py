@@ -54,7 +54,7 @@ def read_export(source: Path) -> SourceExport:
     if not pages:
         raise ExportError("no Markdown or MDX pages found", path=source / str(docs), hint="pass the Docusaurus site folder (the one holding docs/)")
     doc_ids = {p.path: _doc_id(p, docs) for p in pages}
-    pages = assign_keys(pages, explicit=lambda p: doc_ids[p.path].replace("/", "-"))
+    pages = assign_keys(pages, notes, explicit=lambda p: doc_ids[p.path].replace("/", "-"))
     urls = {p.path: _url(p, docs, doc_ids[p.path], route) for p in pages}
     labels, positions = _category_files(source, files, docs, notes)
     categories, placements = _sidebar_placements(source, pages, doc_ids, labels, notes)

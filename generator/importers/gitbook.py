@@ -53,7 +53,7 @@ def read_export(source: Path) -> SourceExport:
         raise ExportError("no Markdown pages found", path=root, hint="pass the GitBook repository folder (the one holding SUMMARY.md)")
     parts = _read_summary(root, summary_name, notes)
     categories, placements, titles = _placements(parts, {p.path for p in pages}, notes)
-    pages = assign_keys(pages)
+    pages = assign_keys(pages, notes)
     site = DocSite(pages, files)
     site.internal = {p.path for p in pages if parts and p.path not in placements}
     articles: list[SourceArticle] = []

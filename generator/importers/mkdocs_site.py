@@ -81,7 +81,7 @@ def read_export(source: Path) -> SourceExport:
         categories += [SourceCategory(c.key, c.title, c.description, len(categories) + c.position) for c in extra if c.key not in known]
         placements.update(by_folder)
     pages = [DocPage(p.path, p.meta, p.body, nav_titles.get(p.path) or p.title) for p in pages]
-    pages = assign_keys(pages)
+    pages = assign_keys(pages, notes)
     directory_urls = config.get("use_directory_urls", True) is not False
     old_urls = {p.path: [_old_url(p.path, directory_urls)] for p in pages}
     _redirect_maps(config, old_urls, directory_urls, notes)

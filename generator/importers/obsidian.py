@@ -73,7 +73,7 @@ def read_export(source: Path) -> SourceExport:
     pages = [p for p in (read_page(source, f, notes) for f in files if f.suffix.lower() == ".md") if p is not None]
     if not pages:
         raise ExportError("no notes (.md files) found", path=source, hint="pass the vault's folder")
-    pages = assign_keys(pages)
+    pages = assign_keys(pages, notes)
     names = _Names([p.path for p in pages], [f for f in files if f.suffix.lower() != ".md"])
     categories, placements = folder_categories([p.path for p in pages])
     site = DocSite(pages, files, absolute_roots=("",), root_fallback=True)

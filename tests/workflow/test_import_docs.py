@@ -295,3 +295,14 @@ def test_a_folder_of_no_pages_is_a_clear_error(tmp_path: Path) -> None:
     for source in ("docusaurus", "gitbook", "obsidian"):
         with pytest.raises(KBError, match="no .*(pages|notes)"):
             read_export(source, tmp_path)
+
+
+def test_colliding_ids_name_both_paths(tmp_path: Path) -> None:
+    vault = tmp_path / "vault"
+    (vault / "guides").mkdir(parents=True)
+    (vault / "guides" / "install.md").write_text("Install it like this, step by step.\n", encoding="utf-8")
+    (vault / "guides-install.md").write_text("Another page whose path makes the same id.\n", encoding="utf-8")
+    (vault / "guides" / "index.md").write_text("# Guides\n\nEvery folder has an index page.\n", encoding="utf-8")
+    export = read_export("obsidian", vault)
+    assert sorted(a.key for a in export.articles) == ["guides", "guides-install", "guides-install-2"]
+    assert "guides-install.md and guides/install.md both make the id 'guides-install': guides/install.md gets 'guides-install-2' (rename one, or give it an `id:` in its front matter, to choose)" in export.notes

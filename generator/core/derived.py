@@ -20,7 +20,7 @@ import hashlib
 import re
 from pathlib import PurePosixPath
 
-from supportkb.generator.core.markdown_text import FENCE, code_line_flags, inline_text
+from supportkb.generator.core.markdown_text import FENCE, inline_text
 from supportkb.generator.core.slug import file_slug
 
 DERIVABLE_FIELDS: tuple[str, ...] = ("title", "id", "category", "summary")
@@ -84,12 +84,18 @@ def first_paragraph(body: str) -> str:
     Headings, lists, tables, quotes, admonitions, HTML blocks and fenced code are not a
     paragraph; a summary is the sentence a writer opens with.
     """
-    lines = body.splitlines()
     paragraph: list[str] = []
-    for line, is_code in zip(lines, code_line_flags(lines), strict=True):
-        if is_code or FENCE.match(line):
+    fence: str | None = None  # The open fence, tracked here: the paragraph is near the top, the body may be long.
+    for line in body.splitlines():
+        match = FENCE.match(line)
+        if fence is not None:
+            if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
+                fence = None
+            continue
+        if match:
             if paragraph:
                 break
+            fence = match.group(1)
             continue
         if not line.strip():
             if paragraph:

@@ -129,6 +129,8 @@ def _scan_links(line: str, number: int) -> list[Link]:
 
 def scan_wikilinks(body: str, *, first_line: int = 1) -> tuple[WikiLink, ...]:
     """The `[[...]]` links of a Markdown body; fenced code and code spans are skipped."""
+    if "[[" not in body:
+        return ()
     found: list[WikiLink] = []
     lines = body.splitlines()
     for offset, (line, is_code) in enumerate(zip(lines, code_line_flags(lines), strict=True)):

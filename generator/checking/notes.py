@@ -13,6 +13,7 @@ from typing import Any
 
 from supportkb.generator.core.articles import LoadResult
 from supportkb.generator.core.categories import Category
+from supportkb.generator.core.derived import is_home_page
 from supportkb.generator.checking.validate import unknown_keys
 
 SHOWN_EXAMPLES = 3
@@ -47,6 +48,15 @@ def folder_notes(loaded: LoadResult, categories: tuple[Category, ...], *, strict
     notes: list[Note] = []
     if not strict:
         notes.extend(_derived_fields(loaded))
+    at_top = [a for a in loaded.articles if a.category is None and not is_home_page(a.path)]
+    if at_top:
+        notes.append(Note(
+            "no-category",
+            f"{len(at_top)} article{'s sit' if len(at_top) != 1 else ' sits'} directly in the articles folder, so no category page lists {'them' if len(at_top) != 1 else 'it'}",
+            "move them into a folder (its name becomes the category), or write 'category: ...'; links and search still reach them",
+            len(at_top),
+            tuple(f"{loaded.shown_path(a)}:1" for a in at_top[:SHOWN_EXAMPLES]),
+        ))
     derived = [c for c in categories if c.derived]
     if derived:
         listing = ", ".join(f"{c.id} ({c.title!r})" for c in derived)

@@ -63,6 +63,15 @@ def test_an_obsidian_folder_checks_clean_with_one_note_per_fact(tmp_path: Path) 
     assert not any("'title' is missing" in line or "no 'id'" in line for line in output.splitlines())
 
 
+def test_articles_at_the_top_are_counted_once(tmp_path: Path) -> None:
+    vault = make_vault(tmp_path / "vault")
+    (vault / "index.md").write_text("Home page: [[faq]].\n", encoding="utf-8")
+    (vault / "faq.md").write_text("Questions.\n", encoding="utf-8")
+    (vault / "terms.md").write_text("Terms. See [[faq]].\n", encoding="utf-8")
+    _, output = check(vault)
+    assert "note: 2 articles sit directly in the articles folder, so no category page lists them" in output
+
+
 def test_strict_still_demands_the_explicit_fields(tmp_path: Path) -> None:
     vault = make_vault(tmp_path / "vault")
     code, output = check(vault, "--strict", "--all")

@@ -24,6 +24,7 @@ def vault_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (root / "kb/articles/getting-started/Create your account.md").open("a", encoding="utf-8").write(
         "\n![[shot.png|300]] and `[[not a link]]` and [[Invite your team|invite them]].\n"
     )
+    (root / "kb/articles/index.md").write_text("Welcome to our help. Start with [[Create your account]].\n", encoding="utf-8")
     (root / "mkdocs.yml").write_text(MKDOCS_YML, encoding="utf-8")
     return build_site(root / "mkdocs.yml").site_dir
 
@@ -42,6 +43,12 @@ def test_every_article_is_built_with_its_derived_title(vault_site: Path) -> None
         ("billing", "Billing"),
     ]:
         assert page(vault_site, url).select_one("h1").get_text(strip=True) == title  # type: ignore[union-attr]
+
+
+def test_an_index_md_at_the_top_is_the_home_page(vault_site: Path) -> None:
+    home = BeautifulSoup((vault_site / "index.html").read_text(encoding="utf-8"), "html.parser")
+    link = home.select_one("article a.kb-wikilink")
+    assert link is not None and link["href"] == "getting-started/Create%20your%20account/"
 
 
 def test_wikilinks_render_as_links_to_the_pages_they_name(vault_site: Path) -> None:

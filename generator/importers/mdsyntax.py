@@ -15,6 +15,7 @@ Fenced code is never rewritten. Each function returns the new Markdown and what 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -34,6 +35,40 @@ _KINDS = {
     "quote": "quote", "cite": "quote", "secondary": "note",
 }
 """Admonition words of Docusaurus, GitBook and Obsidian -> the Material admonition type."""
+
+
+_CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
+_HIDDEN = re.compile("[\x00\x01](\\d+)[\x00\x01]")
+Conversion = Callable[[str], "tuple[str, list[str]]"]
+
+
+def _outside_code(convert: Conversion) -> Conversion:
+    """Run a rewrite with fenced code and code spans hidden, so `<Tabs>` or `{% hint %}` shown as code stays.
+
+    Each fenced line becomes a numbered mark after its own indent (so a block moved into an
+    admonition is indented with it), each code span a mark inside its line; both come back after.
+    """
+
+    @functools.wraps(convert)
+    def wrapped(markdown: str) -> tuple[str, list[str]]:
+        hidden: list[str] = []
+
+        def hide(text: str, mark: str) -> str:
+            hidden.append(text)
+            return f"{mark}{len(hidden) - 1}{mark}"
+
+        lines = markdown.split("\n")
+        masked = []
+        for line, is_code in zip(lines, code_line_flags(lines), strict=True):
+            if is_code:
+                indent = len(line) - len(line.lstrip(" "))
+                masked.append(line[:indent] + hide(line[indent:], "\x01"))
+            else:
+                masked.append(_CODE_SPAN.sub(lambda m: hide(m.group(0), "\x00"), line))
+        text, problems = convert("\n".join(masked))
+        return _HIDDEN.sub(lambda m: hidden[int(m.group(1))], text), problems
+
+    return wrapped
 
 
 def admonition_kind(word: str) -> str:
@@ -127,6 +162,7 @@ _DOCUSAURUS_OPEN = re.compile(r"^\s*(:{3,})\s*([A-Za-z]+)(?:\[(.*)\]|[ \t]+(.*?)
 _DOCUSAURUS_CLOSE = re.compile(r"^\s*(:{3,})\s*$")
 
 
+@_outside_code
 def docusaurus_admonitions(markdown: str) -> tuple[str, list[str]]:
     """`:::tip Title` ... `:::` (also `:::tip[Title]` and nested `::::`) -> `!!! tip "Title"`."""
     problems: list[str] = []
@@ -153,6 +189,7 @@ def _attributes(tag: str) -> dict[str, str]:
     return {m.group(1): next((g for g in m.groups()[1:] if g is not None), "") for m in _ATTRIBUTE.finditer(inner)}
 
 
+@_outside_code
 def jsx_tabs(markdown: str) -> tuple[str, list[str]]:
     """`<Tabs><TabItem value="a" label="A">...</TabItem></Tabs>` -> Material content tabs `=== "A"`."""
     problems: list[str] = []
@@ -184,6 +221,7 @@ _MDX_COMMENT = re.compile(r"\{/\*.*?\*/\}", re.DOTALL)
 _COMPONENT = re.compile(r"<(/?)([A-Z][\w.]*)\b((?:[^<>{}]|\{[^{}]*(?:\{[^{}]*\}[^{}]*)*\})*?)(/?)>")
 
 
+@_outside_code
 def mdx_to_markdown(markdown: str) -> tuple[str, list[str]]:
     """MDX reduced to Markdown: imports, exports and comments removed, `<Component>` tags dropped.
 
@@ -232,6 +270,7 @@ _EMBED_BLOCK = re.compile(r"\{%\s*embed\s+url=\"([^\"]+)\"[^%]*%\}([^{]*?)\{%\s*
 _FIGURE = re.compile(r"<figure>\s*<img\s[^>]*?src=\"([^\"]+)\"[^>]*?(?:alt=\"([^\"]*)\")?[^>]*>\s*(?:<figcaption>(?:<p>)?(.*?)(?:</p>)?</figcaption>)?\s*</figure>", re.DOTALL)
 
 
+@_outside_code
 def gitbook_blocks(markdown: str) -> tuple[str, list[str]]:
     """GitBook's `{% hint %}`, `{% tabs %}`, `{% embed %}`, `{% content-ref %}`, `{% code %}` and `<figure>`."""
     problems: list[str] = []
@@ -284,6 +323,7 @@ def gitbook_blocks(markdown: str) -> tuple[str, list[str]]:
 _CALLOUT = re.compile(r"^\[!([\w-]+)\]([+-]?)\s*(.*)$")
 
 
+@_outside_code
 def obsidian_callouts(markdown: str) -> tuple[str, list[str]]:
     """`> [!warning]- Title` blockquotes -> `??? warning "Title"` (`!!!` when not foldable)."""
     lines = markdown.split("\n")
@@ -323,6 +363,7 @@ _HANDLER = re.compile(r"\s+on[a-z]+\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s>]+)", re.IG
 _BAD_URL = re.compile(r"(\b(?:href|src|action|formaction|poster)\s*=\s*)([\"'])\s*(?:javascript|vbscript|data):[^\"']*\2", re.IGNORECASE)
 
 
+@_outside_code
 def defuse_html(markdown: str) -> tuple[str, list[str]]:
     """Raw HTML in a page cut down to what is safe on a public site; each removal is a problem.
 

@@ -74,3 +74,15 @@ def test_link_rewriting_skips_code_and_keeps_titles() -> None:
     assert "[c](old.md)" in text and "[d](with%20space.md)" in text
     assert "[ref]: new.md" in text and '<a href="new.md">e</a>' in text
     assert seen == ["old.md", "with space.md", "old.md", "old.md", "page_(v2).md"]
+
+
+def test_syntax_shown_as_code_is_left_as_it_is() -> None:
+    page = "Write `{% hint style=\"info\" %}` or `<Tabs>` or `<YouTube />` or `<script>`.\n"
+    assert gitbook_blocks(page) == (page, [])
+    assert jsx_tabs(page) == (page, [])
+    assert mdx_to_markdown(page) == (page, [])
+
+
+def test_fenced_code_moves_into_the_tab_with_its_indent() -> None:
+    text, _ = jsx_tabs('<Tabs>\n<TabItem value="py">\n\n```python\nprint("<Tabs>")\n```\n\n</TabItem>\n</Tabs>\n')
+    assert text == '=== "py"\n\n    ```python\n    print("<Tabs>")\n    ```\n\n'

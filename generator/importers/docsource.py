@@ -357,6 +357,18 @@ def meta_false(meta: dict[str, Any], key: str) -> bool:
     return value is False or (isinstance(value, str) and value.strip().lower() in ("false", "no"))
 
 
+def folder_titles(pages: Iterable[DocPage]) -> dict[str, str]:
+    """Folder -> the title its own page gives it (index.md, README.md, or a note named like the folder)."""
+    titles: dict[str, str] = {}
+    for page in pages:
+        folder = page.path.parent
+        if str(folder) == "." or page.title == title_from_path(page.path):
+            continue  # The page has no title of its own: the folder's name is as good.
+        if page.path.stem.lower() in ("index", "readme", "_index") or page.path.stem == folder.name:
+            titles.setdefault(str(folder), page.title)
+    return titles
+
+
 def folder_categories(paths: Iterable[PurePosixPath], titles: dict[str, str] | None = None, positions: dict[str, float] | None = None) -> tuple[list[SourceCategory], dict[PurePosixPath, Placement]]:
     """Categories from top folders and sections from second folders; pages at the top go to General."""
     titles, positions = titles or {}, positions or {}

@@ -19,6 +19,8 @@ from supportkb.generator.importers.docsource import (
     DocSite,
     Placement,
     assign_keys,
+    folder_categories,
+    folder_titles,
     list_files,
     read_page,
     read_text,
@@ -52,7 +54,10 @@ def read_export(source: Path) -> SourceExport:
     if not pages:
         raise ExportError("no Markdown pages found", path=root, hint="pass the GitBook repository folder (the one holding SUMMARY.md)")
     parts = _read_summary(root, summary_name, notes)
-    categories, placements, titles = _placements(parts, {p.path for p in pages}, notes)
+    if parts:
+        categories, placements, _titles = _placements(parts, {p.path for p in pages}, notes)
+    else:
+        categories, placements = folder_categories([p.path for p in pages], folder_titles(pages))
     pages = assign_keys(pages, notes)
     site = DocSite(pages, files)
     site.internal = {p.path for p in pages if parts and p.path not in placements}
@@ -63,10 +68,10 @@ def read_export(source: Path) -> SourceExport:
         body, found = gitbook_blocks(page.body)
         problems += found
         markdown = site.with_marks(page, body, problems)
-        listed = page.path in placements
+        listed = page.path in placements or not parts
         missing += not listed
         placement = placements.get(page.path, Placement())
-        articles.append(source_article(page, markdown, placement, problems=problems, old_urls=[_old_url(page.path)], internal_because="" if listed or not parts else "not in SUMMARY.md (GitBook does not publish it)"))
+        articles.append(source_article(page, markdown, placement, problems=problems, old_urls=[_old_url(page.path)], internal_because="" if listed else "not in SUMMARY.md (GitBook does not publish it)"))
     if missing and parts:
         notes.append(f"{missing} page(s) are not in SUMMARY.md: imported as internal")
     notes.append(site.stats.note())

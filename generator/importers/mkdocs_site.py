@@ -20,6 +20,7 @@ from supportkb.generator.importers.docsource import (
     Placement,
     assign_keys,
     folder_categories,
+    folder_titles,
     list_files,
     read_page,
     read_text,
@@ -76,7 +77,7 @@ def read_export(source: Path) -> SourceExport:
     if left_out:
         if placements:
             notes.append(f"{len(left_out)} page(s) are not in mkdocs.yml's nav: placed by their folder")
-        extra, by_folder = folder_categories(left_out)
+        extra, by_folder = folder_categories(left_out, folder_titles(pages))
         known = {c.key for c in categories}
         categories += [SourceCategory(c.key, c.title, c.description, len(categories) + c.position) for c in extra if c.key not in known]
         placements.update(by_folder)

@@ -18,6 +18,7 @@ from supportkb.generator.importers.docsource import (
     DocSite,
     assign_keys,
     folder_categories,
+    folder_titles,
     list_files,
     meta_false,
     read_page,
@@ -75,7 +76,7 @@ def read_export(source: Path) -> SourceExport:
         raise ExportError("no notes (.md files) found", path=source, hint="pass the vault's folder")
     pages = assign_keys(pages, notes)
     names = _Names([p.path for p in pages], [f for f in files if f.suffix.lower() != ".md"])
-    categories, placements = folder_categories([p.path for p in pages])
+    categories, placements = folder_categories([p.path for p in pages], folder_titles(pages))
     site = DocSite(pages, files, absolute_roots=("",), root_fallback=True)
     site.internal = {p.path for p in pages if meta_false(p.meta, "publish")}
     articles: list[SourceArticle] = []

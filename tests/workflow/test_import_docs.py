@@ -306,3 +306,14 @@ def test_colliding_ids_name_both_paths(tmp_path: Path) -> None:
     export = read_export("obsidian", vault)
     assert sorted(a.key for a in export.articles) == ["guides", "guides-install", "guides-install-2"]
     assert "guides-install.md and guides/install.md both make the id 'guides-install': guides/install.md gets 'guides-install-2' (rename one, or give it an `id:` in its front matter, to choose)" in export.notes
+
+
+def test_gitbook_without_summary_places_pages_by_folder(tmp_path: Path) -> None:
+    book = tmp_path / "book"
+    shutil.copytree(HELPCENTERS / "gitbook", book)
+    (book / "SUMMARY.md").unlink()
+    export = read_export("gitbook", book)
+    assert "no SUMMARY.md: pages placed by folder" in export.notes
+    invoice = next(a for a in export.articles if a.title == "Create an invoice")
+    assert (invoice.category_key, invoice.audience) == ("invoices", "public")
+    assert next(a for a in export.articles if a.title == "Refund a payment").section == "Payments"

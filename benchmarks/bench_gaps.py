@@ -5,7 +5,7 @@
 Tickets are drawn from the clinc150 and hint3 dev sets, each copy with what real exports add:
 greetings, sign-offs, a typo or a filler clause, a fresh id and date over six months. The KB
 is clinc150's 120 articles. Each run is a separate process (read, clean, match, cluster,
-render JSON), timed end to end; peak memory is that process's maximum resident set size.
+render JSON), timed end to end, by meaning (default backend) and by words only (none); peak memory is that process's maximum resident set size.
 Medians go to stdout and benchmarks/results/gaps.json.
 """
 
@@ -73,7 +73,7 @@ def make_tickets(count: int, path: Path, *, seed: int = 11) -> Path:
     return path
 
 
-def run_once(tickets: Path) -> dict[str, float]:
+def run_once(tickets: Path, embeddings: str = "default") -> dict[str, float]:
     """One `kb gaps --format json` in a fresh process: wall seconds and peak RSS in MB."""
     code = (
         "import resource, sys, time, json\n"
@@ -81,7 +81,7 @@ def run_once(tickets: Path) -> dict[str, float]:
         "c = time.process_time()\n"
         "from click.testing import CliRunner\n"
         "from supportkb.cli import main\n"
-        f"r = CliRunner().invoke(main, ['gaps', {str(tickets)!r}, '--kb', {str(DATA / 'clinc150' / 'articles')!r}, '--format', 'json', '-q'])\n"
+        f"r = CliRunner().invoke(main, ['gaps', {str(tickets)!r}, '--kb', {str(DATA / 'clinc150' / 'articles')!r}, '--format', 'json', '-q', '--embeddings', {embeddings!r}])\n"
         "assert r.exit_code == 0, r.output[-2000:]\n"
         "doc = json.loads(r.stdout)\n"
         "print(json.dumps({'seconds': time.perf_counter() - t, 'cpu_seconds': time.process_time() - c,"
@@ -102,13 +102,15 @@ def main() -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--runs", type=int, default=3, help="runs per size up to 20,000 tickets")
     parser.add_argument("--runs-large", type=int, default=3, help="runs per larger size")
+    parser.add_argument("--embeddings", nargs="+", default=["default", "none"], help="backends to time (none: words only)")
     args = parser.parse_args()
     rows = []
-    for size in args.sizes:
+    for size, embeddings in [(size, name) for size in args.sizes for name in args.embeddings]:
         tickets = make_tickets(size, WORK / f"tickets-{size}.csv")
         load = os.getloadavg()[0]
-        runs = [run_once(tickets) for _ in range(args.runs if size <= 20_000 else args.runs_large)]
+        runs = [run_once(tickets, embeddings) for _ in range(args.runs if size <= 20_000 else args.runs_large)]
         row = {
+            "embeddings": embeddings,
             "tickets": size,
             "runs": len(runs),
             "median_seconds": round(statistics.median(r["process_seconds"] for r in runs), 2),
@@ -121,12 +123,14 @@ def main() -> int:
             "all_seconds": [round(r["process_seconds"], 2) for r in runs],
         }
         rows.append(row)
-        print(f"{size:>8,} tickets: median {row['median_seconds']:6.2f} s wall ({row['median_cpu_seconds']:.2f} s CPU) "
+        print(f"{embeddings:<8} {size:>8,} tickets: median {row['median_seconds']:6.2f} s wall ({row['median_cpu_seconds']:.2f} s CPU) "
               f"over {row['runs']} run(s) {row['all_seconds']}, peak {row['peak_mb']:7.1f} MB, "
               f"{row['clusters']} clusters, load average {row['load_average_before']}", flush=True)
-    if len(rows) >= 2:
-        a, b = rows[0], rows[-1]
-        print(f"growth: {b['tickets'] / a['tickets']:.0f}x tickets -> {b['median_seconds'] / a['median_seconds']:.1f}x time")
+    for name in args.embeddings:
+        mine = [r for r in rows if r["embeddings"] == name]
+        if len(mine) >= 2:
+            a, b = mine[0], mine[-1]
+            print(f"{name}: {b['tickets'] / a['tickets']:.0f}x tickets -> {b['median_seconds'] / a['median_seconds']:.1f}x time")
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps({
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},

@@ -142,7 +142,10 @@ class ArticleScores:
 
 
 ASKED_KINDS = frozenset({"question", "ticket"})
-"""Passages that are a customer's question: their similarity to a ticket counts in full."""
+"""Passages that are a customer's question: a ticket that close to one is asking it."""
+ASKED_SCORE = 0.6
+"""From this similarity to a customer's question, it counts in full: a rephrasing of the same
+question, not a neighbour that shares 'my card'."""
 ARTICLE_WEIGHT = 0.5
 """A ticket's score for an article: this share from the whole article, the rest from its best passage."""
 TOP_ARTICLES = 5
@@ -209,7 +212,7 @@ class CoverageModel:
             per_article = (1 - ARTICLE_WEIGHT) * np.maximum.reduceat(block, self._run_starts, axis=1) + ARTICLE_WEIGHT * whole
             if self._is_asked.any():
                 asked = np.maximum.reduceat(np.where(self._is_asked, block, 0.0), self._run_starts, axis=1)
-                per_article = np.maximum(per_article, asked)
+                per_article = np.where(asked >= ASKED_SCORE, np.maximum(per_article, asked), per_article)
             order = np.argsort(-per_article, axis=1, kind="stable")[:, :top]
             rows = np.arange(block.shape[0])[:, None]
             articles[start : start + len(block)] = self._run_articles[order]

@@ -49,6 +49,8 @@ MIN_SPREAD = 0.05
 """Floor of the interquartile range, so an export of near-identical standings is not split hairs."""
 STRONG_CLOSENESS = 0.6
 """Rescaled closeness at which a paraphrase answers even with no word in common with the article."""
+REPHRASING_COSINE = 0.8
+"""A ticket this close (cosine) to a linked ticket asks the same question; less close, the link says nothing."""
 CLUSTER_SIMILARITY = 0.5
 """Rescaled cosine at which clusters of unanswered tickets stop merging (average linkage)."""
 EXACT_LIMIT = 12_000
@@ -106,12 +108,17 @@ def ticket_meaning(embedder: Embedder, texts: Sequence[str], passages: Sequence[
 
     vectors = embed_texts(embedder, texts)
     passage_vectors = embed_texts(embedder, [p.text for p in passages])
+    # A linked ticket's words answer only rephrasings of it: by meaning, a near-twin question
+    # ('card declined') is about as close to a linked 'lost card' ticket as to its own peers.
+    is_ticket = np.array([p.kind == "ticket" for p in passages], dtype=bool)
     owners = np.array([p.article for p in passages], dtype=np.int64)
     n = len(texts)
     best_passage = np.zeros(n, dtype=np.int64)
     cosine = np.zeros(n, dtype=np.float32)
     for start in range(0, n, BLOCK):
         block = vectors[start : start + BLOCK] @ passage_vectors.T
+        if is_ticket.any():
+            block[:, is_ticket] = np.where(block[:, is_ticket] >= REPHRASING_COSINE, block[:, is_ticket], -1.0)
         best_passage[start : start + BLOCK] = block.argmax(axis=1)
         cosine[start : start + BLOCK] = block.max(axis=1)
     background = _background(vectors, passage_vectors)

@@ -317,3 +317,18 @@ def test_gitbook_without_summary_places_pages_by_folder(tmp_path: Path) -> None:
     invoice = next(a for a in export.articles if a.title == "Create an invoice")
     assert (invoice.category_key, invoice.audience) == ("invoices", "public")
     assert next(a for a in export.articles if a.title == "Refund a payment").section == "Payments"
+
+
+def test_kb_import_docs_tool_from_the_command_line(project: Path, kb) -> None:  # type: ignore[no-untyped-def]
+    dry = kb("import", "obsidian", str(HELPCENTERS / "obsidian"), "--dry-run", cwd=project)
+    assert dry.exit_code == 0, dry.output
+    assert dry.output.startswith("Would import 39 article(s) from Obsidian")
+    assert not (project / "kb/articles/invoices").exists()
+    done = kb("import", "obsidian", str(HELPCENTERS / "obsidian"), cwd=project)
+    assert done.exit_code == 0, done.output
+    assert "created 39" in done.output and "internal links: 94 of 94 resolved" in done.output
+    assert "kb/articles/troubleshooting/troubleshooting.md: publish: false in Obsidian (not on the public site)" in done.output
+    checked = kb("check", cwd=project)
+    assert checked.exit_code == 0, checked.output
+    missing = kb("import", "mkdocs", str(HELPCENTERS / "obsidian"), cwd=project)
+    assert missing.exit_code != 0 and "no mkdocs.yml here" in missing.output

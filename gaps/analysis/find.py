@@ -336,7 +336,7 @@ def find_gaps(
     clusters = [_describe(level, rows, context) for level, rows in groups]
     decision_matches: list[DecisionMatch] = []
     if decisions is not None and decisions.decisions:
-        nearest = _nearest_rows(decisions.decisions, texts, vectorizer, vectors)
+        nearest = _nearest_rows(decisions.decisions, texts, vectorizer, vectors, meaning=meaning, embedder=embedder)
         cluster_of_row = {row: index for index, (_level, rows) in enumerate(groups) for row in rows}
         decision_matches = match_decisions(decisions.decisions, nearest, cluster_of_row)
         for found in decision_matches:
@@ -389,12 +389,23 @@ DECISION_SIMILARITY = 0.5
 """A decision's question this close (cosine) to a ticket points at that ticket's cluster."""
 
 
-def _nearest_rows(decisions: Sequence[Decision], texts: dict[str, int], vectorizer: Any, vectors: Any) -> list[list[int | None]]:
-    """Per decision, per question: the unique-text row that asks it (verbatim or closest), or None."""
+def _nearest_rows(
+    decisions: Sequence[Decision], texts: dict[str, int], vectorizer: Any, vectors: Any, *,
+    meaning: TicketMeaning | None = None, embedder: Embedder | None = None,
+) -> list[list[int | None]]:
+    """Per decision, per question: the unique-text row that asks it (verbatim, else the closest by
+    meaning, else by words), or None when no ticket is close enough."""
     import numpy as np
+
+    from supportkb.gaps.analysis.meaning import REPHRASING_COSINE, embed_texts
 
     questions = [q for d in decisions for q in d.questions]
     found: list[int | None] = [texts.get(" ".join(q.lower().split())) for q in questions]
+    if meaning is not None and embedder is not None and len(meaning.vectors) and any(f is None for f in found):
+        cosine = embed_texts(embedder, questions) @ meaning.vectors.T
+        for index, row in enumerate(cosine.argmax(axis=1).tolist()):
+            if found[index] is None and cosine[index, row] >= REPHRASING_COSINE:
+                found[index] = int(row)
     if vectors is not None and vectors.shape[0] and any(f is None for f in found):
         similarity = (vectorizer.transform(questions) @ vectors.T).toarray()
         best = similarity.argmax(axis=1)

@@ -110,3 +110,47 @@ def test_nearest_tickets_exact_and_tiny():
     indices, similarities = nearest_tickets(vectors, 2)
     assert indices[0, 0] == 1 and similarities[0, 0] == pytest.approx(1.0)
     assert nearest_tickets(vectors[:1], 3)[0].shape == (1, 0)
+
+
+def test_the_model_never_sees_what_cleaning_masked(tmp_path):
+    from supportkb.gaps.analysis.find import find_gaps
+    from supportkb.gaps.tickets.cleaning import clean_ticket
+    from supportkb.gaps.tickets.reader import ReadOptions, read_tickets
+    from supportkb.generator.core.articles import load_articles
+    from supportkb.generator.core.embeddings import load_embedder
+
+    class Recording:
+        """The real backend, recording what it is given (the outside world, injected)."""
+
+        def __init__(self, real):
+            self.real, self.name, self.dimensions, self.seen = real, real.name, real.dimensions, []
+
+        def embed(self, texts):
+            self.seen += list(texts)
+            return self.real.embed(texts)
+
+    write_article(tmp_path / "kb/articles/a.md", "# Reset your password\n\nUse the reset link.\n", title="Reset your password")
+    with (tmp_path / "tickets.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "subject", "body"])
+        writer.writerow(["1", "reset password", "Mail me at ann.lee@example.com or call +44 20 7946 0958, card 4111 1111 1111 1111"])
+        writer.writerow(["2", "password", "https://app.example.com/reset?token=abcdef0123456789abcdef"])
+    imported = read_tickets(tmp_path / "tickets.csv", ReadOptions(), clean=clean_ticket)
+    recorder = Recording(load_embedder("default"))
+    find_gaps(imported, load_articles(tmp_path / "kb/articles").articles, embedder=recorder)
+    seen = "\n".join(recorder.seen)
+    assert "[email]" in seen and "ann.lee" not in seen and "7946" not in seen and "4111" not in seen
+    assert "abcdef0123456789" not in seen
+
+
+def test_decision_finds_its_cluster_by_meaning(bank, tmp_path):
+    (bank / "kb/gaps-decisions.yml").write_text(
+        "- decision: won't write\n  questions: [\"my card was refused at the shop\", \"card refused when paying\"]\n",
+        encoding="utf-8",
+    )
+    try:
+        report = analyse_export(bank / "tickets.csv", bank / "kb/articles", embeddings="default", decisions_path=bank / "kb/gaps-decisions.yml")
+    finally:
+        (bank / "kb/gaps-decisions.yml").unlink()
+    assert report.decisions_applied == 1
+    assert _holding(report, "D0").decision.kind == "wont-write"

@@ -1,12 +1,14 @@
-"""Bytes a browser downloads to answer its first search query: Material's index vs Pagefind.
+"""Bytes a browser downloads to answer its first search query, and how fast results settle.
 
 Builds a 3,000-article help center made by scaling the Hugo docs corpus (../shared/data), once
-with `search: material` and once with `search: pagefind`, serves each on 127.0.0.1, types one
-query into the real search box in headless Chromium and sums what the page fetched for it.
-Sizes are counted as a gzip-serving host sends them (each file gzip -6, or as is when that is
-smaller: Pagefind's chunks are compressed already).
+per engine (`search: kb`, `material`, `pagefind`), serves each on 127.0.0.1, types one query
+into the real search box in headless Chromium and sums what the page fetched for it. Sizes are
+counted as a gzip-serving host sends them (each file gzip -6, or as is when that is smaller:
+Pagefind's chunks are compressed already). Then types --settle-queries more queries (words of
+article titles) and times the last keystroke -> data-kb-search-state done|empty in the page.
 
-    .venv/bin/python benchmarks/bench_site_search.py [--articles 3000] [--query "..."]
+    .venv/bin/python benchmarks/bench_site_search.py [--articles 3000] [--engines kb,material,pagefind]
+        [--query "..."] [--settle-queries 60]
 
 Prints a table; writes benchmarks/results/site_search.json.
 """
@@ -20,16 +22,19 @@ import http.server
 import json
 import re
 import shutil
+import statistics
+import sys
 import tarfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
 import yaml
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # eval_site_search, beside this file
 CORPUS = REPO.parent / "shared" / "data" / "corpora" / "hugo-docs.tar.gz"
 WORK = REPO / "benchmarks" / "work" / "site_search"
 RESULTS = REPO / "benchmarks" / "results" / "site_search.json"
@@ -142,6 +147,7 @@ def _neutralise_links(body: str) -> str:
         return match.group(1) + "https://gohugo.io/" + match.group(3)
 
     body = _LINK_TARGET.sub(link, body)
+    body = body.replace("[[", "[ [")  # TOML tables ([[menus.main]]) would read as wiki links.
     return _REF_DEF.sub(lambda m: m.group(1) + "https://gohugo.io/", body)
 
 
@@ -183,6 +189,18 @@ def _respell(text: str, copy: int) -> str:
     return "".join(part if index % 2 else _WORD.sub(swap, part) for index, part in enumerate(parts))
 
 
+def settle_queries(count: int) -> list[str]:
+    """Queries a customer might type: two or three words of the Hugo pages' titles, fixed order."""
+    found: list[str] = []
+    for _, meta, _ in _hugo_pages():
+        words = [w for w in re.findall(r"[A-Za-z]{3,}", str(meta.get("title") or "")) if w.lower() not in {"the", "and", "for", "with"}]
+        if len(words) >= 2:
+            found.append(" ".join(words[:3]).lower())
+        if len(found) >= count:
+            break
+    return found
+
+
 # --- measuring -------------------------------------------------------------------------------
 
 
@@ -211,27 +229,47 @@ def wire_bytes(path: Path) -> int:
     return min(len(data), len(gzip.compress(data, compresslevel=6)))
 
 
-def first_query_bytes(site: Path, *, search: str, query: str) -> dict[str, object]:
-    """Open the home page, type `query` into the header search, wait for results; sum the search fetches."""
+def first_query_bytes(site: Path, *, search: str, query: str, settle_queries: Sequence[str] = ()) -> dict[str, object]:
+    """Open the home page, type `query` into the header search, wait for results; sum the search fetches.
+
+    Then time each of settle_queries from the last keystroke to settled results (in the page).
+    """
     from playwright.sync_api import sync_playwright
 
+    from eval_site_search import TIMING_SCRIPT
+
     fetched: list[str] = []
+    latencies: list[float] = []
     with serve(site) as base, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page()
+        page.add_init_script(TIMING_SCRIPT)
         page.on("request", lambda request: fetched.append(request.url))
         page.goto(base, wait_until="load")
         page.wait_for_timeout(1000)  # Material's worker fetches its whole index right after load.
         page_load = set(fetched)
         page.keyboard.press("Slash")
         page.keyboard.type(query, delay=20)
-        result = ".md-search-result__item" if search == "material" else ".pagefind-modular-list-link"
-        page.wait_for_selector(result, timeout=60_000)
+        page.wait_for_selector("[data-kb-result]", timeout=60_000)
         page.wait_for_timeout(1500)  # Let the result fragments it asked for arrive.
         titles = page.eval_on_selector_all(
-            ".md-search-result__item h1, .pagefind-modular-list-link", "els => els.slice(0, 3).map(e => e.textContent.trim())"
+            "[data-kb-result]", "els => els.slice(0, 3).map(e => (e.querySelector('h1, .kb-search__title') || e).textContent.trim())"
         )
+        first_fetched = list(fetched)
+        box = page.locator("[data-kb-search]:visible").first
+        for text in settle_queries:
+            box.fill("")
+            page.evaluate("() => { __kbTiming.settled = 0; }")
+            box.type(text)
+            page.wait_for_function(
+                "() => __kbTiming.settled > 0 && ![...document.querySelectorAll('[data-kb-search-state]')]"
+                ".some(e => e.getAttribute('data-kb-search-state') === 'loading')", timeout=30_000, polling=5)
+            if search != "kb":  # Their workers may re-render an earlier query's answer.
+                page.wait_for_function("() => performance.now() - __kbTiming.changed > 300", polling=20)
+            last, settled = page.evaluate("() => [__kbTiming.last, __kbTiming.settled]")
+            latencies.append(settled - last)
         browser.close()
+    fetched = first_fetched
 
     files = []
     for url in dict.fromkeys(fetched):
@@ -247,10 +285,13 @@ def first_query_bytes(site: Path, *, search: str, query: str) -> dict[str, objec
         "wire_bytes": sum(f["wire_bytes"] for f in files),  # type: ignore[misc]
         "raw_bytes": sum(f["bytes"] for f in files),  # type: ignore[misc]
         "top_results": titles,
+        "settled_ms": latencies,
     }
 
 
 def _is_search_file(rel: str, search: str) -> bool:
+    if search == "kb":
+        return rel.startswith("search/kb/") or rel.endswith("assets/supportkb/kb-search.js")
     if search == "material":
         return rel.startswith("search/") or "/workers/search." in rel
     return rel.startswith("pagefind/")
@@ -268,16 +309,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--articles", type=int, default=3000)
     parser.add_argument("--query", action="append", help="a first query (repeatable); default: a one-word and a three-word query")
+    parser.add_argument("--engines", default="kb,material,pagefind", help="comma-separated: kb, material, pagefind")
+    parser.add_argument("--settle-queries", type=int, default=60, help="queries timed after the first (0: none)")
     args = parser.parse_args()
     queries = args.query or ["shortcodes", "template lookup order"]
+    engines = [e for e in args.engines.split(",") if e]
+    settle = settle_queries(args.settle_queries)
 
     rows: dict[str, dict[str, object]] = {}
-    for search in ("material", "pagefind"):
+    for search in engines:
         config = make_corpus(WORK / search, articles=args.articles, search=search)
         seconds = build(config)
         site = config.parent / "site"
-        for query in queries:
-            measured = first_query_bytes(site, search=search, query=query)
+        for number, query in enumerate(queries):
+            measured = first_query_bytes(site, search=search, query=query, settle_queries=settle if number == 0 else ())
             measured["build_seconds"] = round(seconds, 1)
             rows[f"{search}:{query}"] = measured
 
@@ -286,25 +331,36 @@ def main() -> None:
         f"{'index':<20}{'query':<24}{'files':>6}{'raw KB':>9}{'wire KB':>9}{'vs Material':>13}",
     ]
     ratios = {}
+    labels = {"kb": "supportkb (kb)", "material": "Material built-in", "pagefind": "Pagefind chunked"}
     for query in queries:
-        material = rows[f"material:{query}"]["wire_bytes"]
-        for name, label in (("material", "Material built-in"), ("pagefind", "Pagefind chunked")):
+        material = rows[f"material:{query}"]["wire_bytes"] if "material" in engines else None
+        for name in engines:
+            label = labels[name]
             row = rows[f"{name}:{query}"]
-            ratio = row["wire_bytes"] / material  # type: ignore[operator]
-            if name == "pagefind":
-                ratios[query] = round(ratio, 4)
+            ratio = row["wire_bytes"] / material if material else float("nan")  # type: ignore[operator]
+            if name != "material":
+                ratios[f"{name}:{query}"] = round(ratio, 4)
             lines.append(
                 f"{label:<20}{query:<24}{len(row['files']):>6}{row['raw_bytes'] / 1024:>9.1f}"  # type: ignore[arg-type, operator]
                 f"{row['wire_bytes'] / 1024:>9.1f}{ratio:>13.1%}"  # type: ignore[operator]
             )
-    builds = {name: rows[f"{name}:{queries[0]}"]["build_seconds"] for name in ("material", "pagefind")}
-    lines.append(f"build seconds (whole site, once): material {builds['material']}, pagefind {builds['pagefind']}")
+    builds = {name: rows[f"{name}:{queries[0]}"]["build_seconds"] for name in engines}
+    lines.append("build seconds (whole site, once): " + ", ".join(f"{n} {s}" for n, s in builds.items()))
+    for name in engines:
+        settled = sorted(rows[f"{name}:{queries[0]}"]["settled_ms"])  # type: ignore[arg-type]
+        if settled:
+            p95 = settled[min(len(settled) - 1, round(0.95 * (len(settled) - 1)))]
+            lines.append(f"settled after the last keystroke, {labels[name]}: median {statistics.median(settled):.0f} ms,"
+                         f" p95 {p95:.0f} ms ({len(settled)} queries)")
     print("\n".join(lines))  # noqa: T201 - a benchmark prints its table
 
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     previous = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.is_file() else {}
     runs = previous.get("runs", {}) if isinstance(previous, dict) else {}
-    runs[str(args.articles)] = {"queries": queries, "pagefind_vs_material": ratios, "results": rows}
+    # Engines not run this time keep their last numbers (each engine's build takes minutes).
+    earlier = runs.get(str(args.articles), {}).get("results", {}) if isinstance(runs.get(str(args.articles)), dict) else {}
+    kept = {key: row for key, row in earlier.items() if key.split(":", 1)[0] not in engines}
+    runs[str(args.articles)] = {"queries": queries, "vs_material": ratios, "results": {**kept, **rows}}
     RESULTS.write_text(json.dumps({"runs": runs}, indent=2) + "\n", encoding="utf-8")
 
 

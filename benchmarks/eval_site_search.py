@@ -110,7 +110,10 @@ def make_project(root: Path, articles: Path, *, engine: str) -> Path:
     subprocess.run([*kb, "init", str(root), "--name", "Eval Help Center", "--ci", "none"], check=True,
                    capture_output=True, cwd=REPO)
     for path in sorted(articles.glob("*.md")):
-        shutil.copy(path, root / "kb" / "articles" / path.name)
+        # '[[' in a thread's code (sf-041: a Google Sheets formula) reads as a wiki link that
+        # `kb build` refuses; a space keeps the words and lets the real articles build.
+        text = path.read_text(encoding="utf-8").replace("[[", "[ [")
+        (root / "kb" / "articles" / path.name).write_text(text, encoding="utf-8")
     config = root / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
     text, count = re.subn(r"(?m)^(\s+)search: \w+", rf"\g<1>search: {engine}", text)
@@ -198,7 +201,7 @@ def run_browser(site: Path, queries: Sequence[Query], ids_by_path: dict[str, str
                 if article is not None and article not in ranking:
                     ranking.append(article)
             run.rankings.append(ranking)
-            if number and number % 200 == 0:
+            if number and number % 100 == 0:
                 print(f"  {engine}: {number}/{len(queries)} queries", file=sys.stderr)
         browser.close()
     return run
@@ -288,7 +291,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                                 "settled_ms_p95": percentile(lat, 0.95) if lat else None, "console_errors": errors}
                         for label, s, lat, errors in rows}
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps({"limit": args.limit, "sets": report}, indent=2) + "\n", encoding="utf-8")
+    previous = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.is_file() else {}
+    merged = previous.get("sets", {}) if isinstance(previous, dict) else {}
+    merged.update({name: {"limit": args.limit, "engines": result} for name, result in report.items()})
+    RESULTS.write_text(json.dumps({"sets": merged}, indent=2) + "\n", encoding="utf-8")
     return 0
 
 

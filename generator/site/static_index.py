@@ -322,4 +322,7 @@ def _file_key(key: str) -> str:
 
 
 def _json(data: object) -> str:
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    """Compact JSON with <, > and & as \\u escapes: no file of the site holds writers' markup as
+    markup, even one a browser would never render (the page shows every field as text)."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

@@ -293,8 +293,43 @@
       var stems = {};
       all.forEach(function (w) { stems[w] = stemOf(w) || knownVariant(w); });
       var others = Object.keys(stems).map(function (w) { return stems[w]; }).filter(Boolean);
-      return ensureShards(others).then(function () { return stems; });
+      var unknown = all.filter(function (w) { return !stems[w] && /^\p{L}{5,}$/u.test(w); });
+      unknown.forEach(function (w) { others.push.apply(others, stemPrefixes(w)); });
+      return ensureShards(others).then(function () {
+        unknown.forEach(function (w) { stems[w] = prefixStem(w); });
+        return stems;
+      });
     });
+  }
+
+  /* A Porter2 stem keeps the start of its word: for a word the articles never use ("shipped",
+   * "availability"), the longest stem they do use that begins it ("ship", "avail") is, nearly
+   * always, what a stemmer would have given. */
+  var MAX_SUFFIX = 7;
+
+  function stemPrefixes(word) {
+    var chars = Array.from(word), found = [];
+    for (var n = chars.length - 1; n >= Math.max(3, chars.length - MAX_SUFFIX); n--) found.push(chars.slice(0, n).join(""));
+    return found;
+  }
+
+  /* What may follow a stem: English endings Porter2 removes (after a doubled consonant, too:
+   * "shipp-ed"). Anything else is a different word or a typo ("quick-bboks"), left to respell. */
+  var SUFFIXES = new Set(("s es ed ing ly edly ingly er ers est y ies ied ity ities ability ibility able ible " +
+    "ation ations ational ment ments ness ful fully less ous ously ive ively ize izes ized izing ise ises ised " +
+    "ising ization isation al ally ence ences ance ances ent ently ant ants ism ist ists ic ical ically").split(" "));
+
+  function isEnding(stem, rest) {
+    if (SUFFIXES.has(rest)) return true;
+    return rest.length > 1 && rest[0] === stem[stem.length - 1] && SUFFIXES.has(rest.slice(1));
+  }
+
+  function prefixStem(word) {
+    var candidates = stemPrefixes(word);
+    for (var i = 0; i < candidates.length; i++) {
+      if (isEnding(candidates[i], word.slice(candidates[i].length)) && postings(candidates[i])) return candidates[i];
+    }
+    return null;
   }
 
   function termPostings(terms) {
@@ -412,7 +447,7 @@
           expandSynonyms(fixedStems).forEach(function (member) { synonymWords.push.apply(synonymWords, member); });
           return ensureShards(synonymWords).then(function () {
             var hits = rank(stems, phrases);
-            var answer = { query: text, hits: hits, stems: stems };
+            var answer = { query: text, hits: hits, stems: stems.concat(synonymWords) };
             if (!fixed.length) return answer;
             answer.didYouMean = replaceWords(text, corrections);
             if (hits.length < FEW_HITS || unknown * 2 > parsed.words.length) {
@@ -420,7 +455,7 @@
               var seen = new Set(fuzzy.map(function (h) { return h.doc; }));
               answer.hits = fuzzy.concat(hits.filter(function (h) { return !seen.has(h.doc); })).slice(0, LIMIT);
               answer.isFuzzy = fuzzy.length > 0;
-              answer.stems = fixedStems;
+              answer.stems = fixedStems.concat(synonymWords);
             }
             return answer;
           });
@@ -713,7 +748,8 @@
     dialog.querySelector("[data-kb-search-close]").addEventListener("click", function () { dialog.close(); });
     dialog.querySelector("[data-kb-search-form]").addEventListener("submit", function (event) { event.preventDefault(); });
     dialog.addEventListener("click", function (event) {
-      if (event.target === dialog) dialog.close();  // A click on the backdrop.
+      // A click on the backdrop, or on a result (which may be a section of this very page).
+      if (event.target === dialog || (event.target.closest && event.target.closest("[data-kb-result]"))) dialog.close();
     });
     document.addEventListener("keydown", function (event) {
       var target = event.target;

@@ -32,6 +32,7 @@ import argparse
 import json
 import math
 import re
+import shutil
 import sys
 import tarfile
 import tempfile
@@ -61,6 +62,7 @@ class Case:
     release: str
     notes: Path
     docs_archive: Path
+    """docs.tar.gz, or a folder holding the docs as they are."""
     recall_truth: frozenset[str]
     precision_truth: frozenset[str]
 
@@ -99,7 +101,9 @@ def load_cases(folders: list[Path]) -> list[Case]:
                 markers = frozenset(truth["marker_existing"])
                 recall_truth = markers or frozenset(truth["diff"])
                 precision_truth = frozenset(truth["union"]) if markers else frozenset(truth["diff"])
-            cases.append(Case(product, folder.name, folder / "notes.md", folder / "docs.tar.gz", recall_truth, precision_truth))
+            archive = folder / "docs.tar.gz"
+            docs = archive if archive.is_file() else product_folder / "docs"  # one snapshot for every release
+            cases.append(Case(product, folder.name, folder / "notes.md", docs, recall_truth, precision_truth))
     return cases
 
 
@@ -196,8 +200,11 @@ def main() -> None:
         for case in cases:
             target = Path(temp) / case.product / case.release
             target.mkdir(parents=True)
-            with tarfile.open(case.docs_archive) as archive:
-                archive.extractall(target, filter="data")
+            if case.docs_archive.is_dir():
+                shutil.copytree(case.docs_archive, target / "docs")
+            else:
+                with tarfile.open(case.docs_archive) as archive:
+                    archive.extractall(target, filter="data")
             docs = target / "docs"
             rankings = {
                 "hybrid": run_supportkb(docs, case.notes, options.threshold),

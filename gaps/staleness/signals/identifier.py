@@ -72,7 +72,8 @@ def identifiers_in(source: str) -> tuple[Identifier, ...]:
     for pattern in (_BOLD, _QUOTED):
         for match in pattern.finditer(plain):
             if len(match.group(1).split()) <= 6:
-                add(match.group(1), is_code=False)
+                # `**[k8s]**` labels a component: the name counts, not a Markdown link's brackets.
+                add(match.group(1).strip().strip("[]"), is_code=False)
     return tuple(found.values())
 
 

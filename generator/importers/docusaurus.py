@@ -48,6 +48,9 @@ def read_export(source: Path) -> SourceExport:
     route = _route_base_path(source, notes)
     page_files = [f for f in files if f.suffix.lower() in _SUFFIXES and _in(f, docs) and not any(part.startswith("_") for part in f.parts)]
     partials = [f for f in files if f.suffix.lower() in _SUFFIXES and _in(f, docs) and any(part.startswith("_") for part in f.parts)]
+    skipped = [name for name in ("versioned_docs", "i18n", "blog") if (source / name).is_dir()]
+    if skipped:
+        notes.append(f"{', '.join(skipped)}: not imported (only docs/, the current version in the default language)")
     if partials:
         notes.append(f"{len(partials)} partial(s) (files or folders starting with '_') are not pages in Docusaurus: not imported")
     pages = [p for p in (read_page(source, f, notes) for f in page_files) if p is not None]

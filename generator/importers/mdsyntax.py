@@ -158,7 +158,7 @@ def _dedent(lines: list[str]) -> list[str]:
 
 # Docusaurus ---------------------------------------------------------------------------------
 
-_DOCUSAURUS_OPEN = re.compile(r"^\s*(:{3,})\s*([A-Za-z]+)(?:\[(.*)\]|[ \t]+(.*?))?\s*(?:\{[^}]*\})?\s*$")
+_DOCUSAURUS_OPEN = re.compile(r"^\s*(:{3,})\s*([A-Za-z]+)(?:\[(.*)\]|[ \t]+([^{]*?))?\s*(\{[^}]*\})?\s*$")
 _DOCUSAURUS_CLOSE = re.compile(r"^\s*(:{3,})\s*$")
 
 
@@ -171,7 +171,8 @@ def docusaurus_admonitions(markdown: str) -> tuple[str, list[str]]:
         opened = _DOCUSAURUS_OPEN.match(line)
         if opened:
             kind = admonition_kind(opened.group(2))
-            return [_Open(f"colons{len(opened.group(1))}", f"!!! {kind}{_quoted_title(opened.group(3) or opened.group(4) or '')}")]
+            title = opened.group(3) or opened.group(4) or _attributes(opened.group(5) or "").get("title", "")  # :::tip{title="x"} (MDX 3)
+            return [_Open(f"colons{len(opened.group(1))}", f"!!! {kind}{_quoted_title(title)}")]
         closed = _DOCUSAURUS_CLOSE.match(line)
         if closed:
             return [_Close(f"colons{len(closed.group(1))}")]

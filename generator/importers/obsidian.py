@@ -119,7 +119,7 @@ def _one_link(match: re.Match[str], page: DocPage, names: _Names, site: DocSite,
     inner = match.group(2).replace("\\|", "|")
     target, _, alias = inner.partition("|")
     name, _, heading = target.partition("#")
-    heading = "" if heading.startswith("^") else heading  # A block reference: the note itself.
+    heading = "" if heading.startswith("^") else heading.split("#")[-1]  # A block reference: the note; 'A#B': heading B.
     label = alias.strip() or (heading.strip() if not name.strip() else name.strip().rsplit("/", 1)[-1])
     if not name.strip():  # [[#Heading]]: a section of this note.
         anchor = site.anchor_in(page, heading) if heading else None

@@ -332,3 +332,19 @@ def test_kb_import_docs_tool_from_the_command_line(project: Path, kb) -> None:  
     assert checked.exit_code == 0, checked.output
     missing = kb("import", "mkdocs", str(HELPCENTERS / "obsidian"), cwd=project)
     assert missing.exit_code != 0 and "no mkdocs.yml here" in missing.output
+
+
+def test_obsidian_nested_heading_links_and_docusaurus_versions_note(tmp_path: Path) -> None:
+    vault = tmp_path / "vault"
+    vault.mkdir()
+    (vault / "Guide.md").write_text("# Guide\n\n## Setup\n\n### On a Mac\n\nSteps for a Mac.\n", encoding="utf-8")
+    (vault / "Start.md").write_text("See [[Guide#Setup#On a Mac|the Mac steps]] and [[Guide#^block1]].\n", encoding="utf-8")
+    index = next(a for a in read_export("obsidian", vault).articles if a.title == "Start")
+    assert index.markdown == "See [the Mac steps](kb-article:guide#on-a-mac) and [Guide](kb-article:guide).\n"
+    site = tmp_path / "site"
+    shutil.copytree(HELPCENTERS / "docusaurus", site)
+    (site / "versioned_docs/version-1.0").mkdir(parents=True)
+    (site / "versioned_docs/version-1.0/old.md").write_text("# Old\n\nAn old version of a page.\n", encoding="utf-8")
+    export = read_export("docusaurus", site)
+    assert "versioned_docs: not imported (only docs/, the current version in the default language)" in export.notes
+    assert "Old" not in [a.title for a in export.articles]

@@ -86,3 +86,8 @@ def test_syntax_shown_as_code_is_left_as_it_is() -> None:
 def test_fenced_code_moves_into_the_tab_with_its_indent() -> None:
     text, _ = jsx_tabs('<Tabs>\n<TabItem value="py">\n\n```python\nprint("<Tabs>")\n```\n\n</TabItem>\n</Tabs>\n')
     assert text == '=== "py"\n\n    ```python\n    print("<Tabs>")\n    ```\n\n'
+
+
+def test_docusaurus_directive_title_attribute() -> None:
+    text, _ = docusaurus_admonitions(':::warning{title="Before you start"}\nBack up first.\n:::\n')
+    assert text.startswith('!!! warning "Before you start"\n\n    Back up first.')

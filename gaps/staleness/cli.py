@@ -33,6 +33,13 @@ if TYPE_CHECKING:
     default=None,
     help="List at least this many articles when they have evidence, those below the threshold as lower-confidence candidates (default 10; 0: only the threshold).",
 )
+@click.option(
+    "--embeddings",
+    "embeddings",
+    metavar="NAME",
+    default=None,
+    help="Embedding backend for matching entries by meaning (default: mkdocs.yml's embedding_backend, else 'default'); 'none': words and names only.",
+)
 @click.option("--fail-on", type=click.FloatRange(0, 1), metavar="SCORE", help="Exit 1 if any article scores at least SCORE (for CI).")
 @click.option("--mark", is_flag=True, help="Write 'stale_since: <version>' into the flagged articles' front matter. All or nothing on errors; after an interruption, run it again to finish.")
 @click.option("--overdue", is_flag=True, help="Instead: list articles whose reviewed + review_every has passed.")
@@ -49,6 +56,7 @@ def stale_command(
     threshold: float | None,
     limit: int | None,
     min_listed: int | None,
+    embeddings: str | None,
     fail_on: float | None,
     mark: bool,
     overdue: bool,
@@ -62,6 +70,7 @@ def stale_command(
       kb stale --release notes.md --mark
       kb stale --overdue
       kb stale --release CHANGELOG.md --version 2.4.0
+      kb stale --release CHANGELOG.md --embeddings none
     """
     from supportkb.generator.core.articles import load_articles
     from supportkb.generator.core.project import find_project
@@ -96,6 +105,7 @@ def stale_command(
     from supportkb.gaps.staleness.notes import pick_release, read_git_range, read_release_notes
     from supportkb.gaps.staleness.render import render_stale
     from supportkb.gaps.staleness.match import DEFAULT_THRESHOLD, MIN_LISTED, check_staleness
+    from supportkb.search.settings import resolve_embedder
 
     if git_range:
         release = read_git_range(repo, git_range)
@@ -115,6 +125,7 @@ def stale_command(
         threshold=cutoff,
         min_listed=MIN_LISTED if min_listed is None else min_listed,
         site_url=project.site_url,
+        embedder=resolve_embedder(project, embeddings),
     )
     if limit is not None:
         report = dataclasses.replace(report, flagged=report.flagged[:limit])

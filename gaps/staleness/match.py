@@ -3,8 +3,9 @@
 Each note entry is matched against every article section with explainable signals, each worth
 0..1 and each in its own module under signals/: link (0.9), declared (0.85 features, 0.5
 product_area), component (up to 0.75: the entry is filed under `s3:` and this is the s3 page), identifier (up to 0.7), outdated version (0.35-0.7), code line (up to 0.6),
-section title (up to 0.8), phrase (up to 0.3) and text (up to 0.7, BM25F over sections.py's
-index).
+section title (up to 0.8), phrase (up to 0.3), text (up to 0.7, BM25F over sections.py's
+index) and, with an embedding backend, meaning (up to 0.45: a section that says the same thing
+in other words, fused with the entry's lexical evidence by rank).
 
 Evidence is combined strongest first, each further piece counting half the one before,
 1 - (1-a)(1-b/2)(1-c/4): first the signals of one entry and article, then, scaled by what
@@ -27,6 +28,7 @@ from supportkb.gaps.staleness.signals.component import ComponentPages, component
 from supportkb.gaps.staleness.signals.declared import declared_matches
 from supportkb.gaps.staleness.signals.identifier import identifier_matches, lines_matching
 from supportkb.gaps.staleness.signals.link import LinkResolver, link_matches
+from supportkb.gaps.staleness.signals.meaning import meaning_matches
 from supportkb.gaps.staleness.signals.outdated_version import outdated_version_matches
 from supportkb.gaps.staleness.signals.phrase import lines_with_pair, phrase_matches
 from supportkb.gaps.staleness.signals.section_title import section_title_matches
@@ -37,6 +39,7 @@ if TYPE_CHECKING:
     from pathlib import PurePosixPath
 
     from supportkb.generator.core.articles import Article
+    from supportkb.generator.core.embeddings import Embedder
 
 MAX_ENTRIES = 5000
 """More entries than this is not one release (a whole history?): refused with a hint."""
@@ -136,11 +139,13 @@ def check_staleness(
     threshold: float = DEFAULT_THRESHOLD,
     min_listed: int = 0,
     site_url: str = "",
+    embedder: Embedder | None = None,
 ) -> StalenessReport:
     """Score every article against every entry of the release; flag those above threshold.
 
     With `min_listed`, the best articles below the threshold (down to CANDIDATE_FLOOR) are added
-    as lower-confidence candidates until that many are listed.
+    as lower-confidence candidates until that many are listed. With an `embedder`, entries are
+    also matched by meaning; without one (`--embeddings none`), by words and names only.
     """
     entries = release.entries
     if len(entries) > MAX_ENTRIES:
@@ -153,7 +158,7 @@ def check_staleness(
     matches = [
         *link_matches(entries, LinkResolver(articles, site_url)),
         *declared_matches(entries, articles),
-        *component_matches(entries, ComponentPages(articles)),
+        *component_matches(entries, ComponentPages(articles, embedder=embedder)),
         *identifier_matches(entries, index),
         *outdated_version_matches(entries, index),
         *code_line_matches(entries, index),
@@ -161,6 +166,8 @@ def check_staleness(
         *section_title_matches(entries, index),
         *phrase_matches(entries, index),
     ]
+    if embedder is not None:
+        matches += meaning_matches(entries, index, embedder, matches)
     per_pair: dict[tuple[int, int], list[SignalMatch]] = {}
     for match in matches:
         per_pair.setdefault((match.article, match.entry), []).append(match)

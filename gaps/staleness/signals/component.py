@@ -12,6 +12,11 @@ declared in front matter or the page's own name (1.0); its own name is the compo
 the rest not in its path (0.8); title or alias is the component (0.8); title contains it (0.5);
 the page of the component's parent (`secretstores` for `secretstores.vault`, 0.45). A name that
 five or more pages share at the best kind (`api`, `docs`) names no page.
+
+When no page goes by the name and an embedding backend is on, the name is compared by meaning
+with every page's title (`k8s` and "Kubernetes", `web ui` and "The web interface"): the closest
+title counts (0.6) only if it is close and clearly closer than the next one, so a name that
+means nothing in the help center names no page.
 """
 
 from __future__ import annotations
@@ -21,6 +26,8 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from supportkb.generator.core.text import stem_word
 from supportkb.gaps.staleness.signals.signal_match import SignalMatch, title_line
 
@@ -28,11 +35,17 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from supportkb.generator.core.articles import Article
+    from supportkb.generator.core.embeddings import Embedder
     from supportkb.gaps.staleness.notes import NoteEntry
 
 COMPONENT_WEIGHT = 0.75
 """An entry filed under a component and nothing else flags its page at a feature's weight, not
 at a fix's (0.375, a lower-confidence candidate): fixes rarely change what a page says."""
+TITLE_MEANING_MIN = 0.4
+"""Cosine a title must reach to be the page a name means."""
+TITLE_MEANING_MARGIN = 0.15
+"""... and by how much it must beat the next title: two near titles mean the name is vague."""
+TITLE_MEANING_STRENGTH = 0.6
 MAX_PAGES = 4
 """A component name that more pages than this share at its best kind of match names none."""
 
@@ -102,8 +115,10 @@ class PageMatch:
 class ComponentPages:
     """Finds the pages a component name points at; built once per check."""
 
-    def __init__(self, articles: tuple[Article, ...]) -> None:
+    def __init__(self, articles: tuple[Article, ...], *, embedder: Embedder | None = None) -> None:
         self.articles = articles
+        self.embedder = embedder
+        self._title_vectors: np.ndarray | None = None
         self.pages = [_page_of(article) for article in articles]
         self.by_own: dict[Name, list[int]] = {}
         self.by_last_word: dict[str, list[int]] = {}
@@ -172,7 +187,22 @@ class ComponentPages:
             return tuple(
                 PageMatch(index, strength * share, how, line) for index, (_, strength, how, line) in sorted(best.items())
             )
-        return ()
+        return self._by_meaning(component)
+
+    def _by_meaning(self, component: str) -> tuple[PageMatch, ...]:
+        """The one page whose title clearly means the name, if an embedder is on."""
+        if self.embedder is None or len(self.articles) < 2:
+            return ()
+        if self._title_vectors is None:
+            self._title_vectors = self.embedder.embed([article.title for article in self.articles])
+        query = self.embedder.embed([re.sub(r"[._/:-]+", " ", component)])[0]
+        closeness = self._title_vectors @ query
+        first, second = np.argsort(-closeness, kind="stable")[:2]
+        best = float(closeness[first])
+        if best < TITLE_MEANING_MIN or best - float(closeness[second]) < TITLE_MEANING_MARGIN:
+            return ()
+        how = f"its title means '{component}' (closest by meaning: {best:.2f})"
+        return (PageMatch(int(first), TITLE_MEANING_STRENGTH, how, self._title(int(first))),)
 
     def _candidates(self, whole: Name) -> Iterable[int]:
         found: set[int] | None = None

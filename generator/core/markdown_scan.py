@@ -70,7 +70,8 @@ _ATTR_ID = re.compile(r"\s*\{[^}]*#([\w-]+)[^}]*\}\s*$")
 _ATTR_ANY = re.compile(r"\s*\{:?[^}]*\}\s*$")
 _CODE_SPAN = re.compile(r"(`+)(.+?)\1")
 # A backslash-escaped '[' or ']' is text, not a link (imported text escapes them on purpose).
-_LINK = re.compile(r"(?<!\\)(!?)\[((?:\\.|[^\[\]\\]|\[[^\]]*\])*)(?<!\\)\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'(][^)]*[\"')])?\s*\)")
+# A destination may hold balanced parentheses ('Pagos (€).md'), as in CommonMark and Python-Markdown.
+_LINK = re.compile(r"(?<!\\)(!?)\[((?:\\.|[^\[\]\\]|\[[^\]]*\])*)(?<!\\)\]\(\s*<?((?:[^()\s>]|\([^()\s>]*\))+)>?(?:\s+[\"'(][^)]*[\"')])?\s*\)")
 _REF_DEF = re.compile(r"^ {0,3}\[([^\]]+)\]:\s*<?(\S+?)>?(?:\s+.*)?$")
 
 

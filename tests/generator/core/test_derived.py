@@ -117,6 +117,13 @@ def test_a_folder_link_opens_its_index_or_readme() -> None:
     assert linked_article("faq.md", "nowhere/", by_path) is None
 
 
+def test_link_destinations_may_hold_balanced_parentheses() -> None:
+    from supportkb.generator.core.markdown_scan import scan_markdown
+
+    _, links = scan_markdown("[P](../billing/Pagos%20(€)%20y.md) [T](x.md \"title\") [U](https://e.test/a_(b)) [V](y.md (title))\n")
+    assert [link.target for link in links] == ["../billing/Pagos%20(€)%20y.md", "x.md", "https://e.test/a_(b)", "y.md"]
+
+
 def test_wikilinks_are_scanned_outside_code() -> None:
     links = scan_wikilinks("See [[Page]], ![[shot.png|300]] and [[Other#Steps|steps]].\n`[[code]]`\n```\n[[fenced]]\n```\n| [[Cell\\|alias]] |\n", first_line=5)
     assert [(w.target, w.heading, w.alias, w.is_embed, w.line, w.col) for w in links] == [

@@ -1,11 +1,15 @@
 """Search speed: index builds, one-article updates, query latency in-process and over HTTP.
 
-    python benchmarks/bench_search.py [--runs 3] [--quick]
+    python benchmarks/bench_search.py [--runs 3] [--quick] [--embeddings none,default]
 
 Corpora come from ../shared/data/corpora/hugo-docs.tar.gz (992 pages), scaled to 3,000 and
 10,000 articles by copying the pages under copyN/ folders (so ids and paths differ). Prints
 medians and writes benchmarks/results/search.json. The HTTP run is bounded (a fixed number of
 requests from 16 concurrent clients against `kb api` in its own process).
+
+Every corpus is measured once per embedding backend named in --embeddings, in the same run:
+`none` is lexical-only search (the "before"), `default` the hybrid. Query times include
+embedding the query. --quick: one run, 3,000 articles only, a shorter HTTP run.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from supportkb.generator.core.articles import load_articles  # noqa: E402
+from supportkb.generator.core.embeddings import load_embedder  # noqa: E402
 from supportkb.generator.core.project import find_project  # noqa: E402
 from supportkb.search.engine import SearchIndex, build_project_index  # noqa: E402
 
@@ -52,10 +57,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=3, help="runs per timing (median reported)")
     parser.add_argument(
-        "--quick", action="store_true", help="one run each, 10k build once, shorter HTTP run"
+        "--quick", action="store_true", help="one run each, 3,000 articles only, shorter HTTP run"
+    )
+    parser.add_argument(
+        "--embeddings",
+        default="none,default",
+        help="comma-separated backends to measure, each in this run (default: none,default)",
     )
     args = parser.parse_args(argv)
     runs = 1 if args.quick else max(1, args.runs)
+    backends = [name.strip() for name in args.embeddings.split(",") if name.strip()]
+    sizes = (3000,) if args.quick else SIZES
     started = time.perf_counter()
     corpora = prepare_corpora()
     results: dict[str, Any] = {
@@ -68,13 +80,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
         "corpora": {},
     }
-    for size in SIZES:
+    for size in sizes:
         folder = corpora[size]
-        print(f"\n== {size} articles ({folder.relative_to(REPO)})", flush=True)
-        results["corpora"][str(size)] = bench_corpus(folder, runs=runs)
-    print(f"\n== HTTP: {HTTP_CLIENTS} concurrent clients, `kb api` on 3000 articles", flush=True)
+        for backend in backends:
+            print(
+                f"\n== {size} articles ({folder.relative_to(REPO)}), --embeddings {backend}",
+                flush=True,
+            )
+            row = bench_corpus(folder, runs=runs, embeddings=backend)
+            results["corpora"][f"{size} {backend}"] = row
     requests = HTTP_REQUESTS // 2 if args.quick else HTTP_REQUESTS
-    results["http_3000"] = bench_http(corpora[3000], requests=requests)
+    results["http_3000"] = {}
+    for backend in backends:
+        print(
+            f"\n== HTTP: {HTTP_CLIENTS} concurrent clients, `kb api --embeddings {backend}` "
+            "on 3000 articles",
+            flush=True,
+        )
+        for name, run in bench_http(corpora[3000], requests=requests, embeddings=backend).items():
+            results["http_3000"][f"{name} {backend}"] = run
     results["seconds"] = round(time.perf_counter() - started, 1)
     results["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
@@ -135,7 +159,8 @@ def make_queries(articles: Sequence[Any], count: int, *, seed: int = 7) -> list[
 # -- in-process ----------------------------------------------------------------------------------
 
 
-def bench_corpus(folder: Path, *, runs: int) -> dict[str, Any]:
+def bench_corpus(folder: Path, *, runs: int, embeddings: str = "none") -> dict[str, Any]:
+    embedder = load_embedder(embeddings)
     loads, builds = [], []
     articles: Sequence[Any] = ()
     for _ in range(runs):
@@ -146,7 +171,11 @@ def bench_corpus(folder: Path, *, runs: int) -> dict[str, Any]:
         for run in range(runs):
             target = Path(scratch) / f"build-{run}"
             builds.append(
-                timed(lambda target=target: SearchIndex.build(articles, index_dir=target))[0]
+                timed(
+                    lambda target=target: SearchIndex.build(
+                        articles, index_dir=target, embedder=embedder
+                    )
+                )[0]
             )
         print(
             f"load {median(loads):.2f} s, index build {median(builds):.2f} s (median of {runs})",
@@ -155,15 +184,15 @@ def bench_corpus(folder: Path, *, runs: int) -> dict[str, Any]:
 
         index_dir = Path(scratch) / "live"
         project = find_project(kb=folder)
-        build_project_index(project, index_dir=index_dir)
+        build_project_index(project, index_dir=index_dir, embedder=embedder)
         size_mb = sum(f.stat().st_size for f in index_dir.rglob("*") if f.is_file()) / 1e6
-        updates = bench_update(folder, project, index_dir, runs=max(3, runs))
+        updates = bench_update(folder, project, index_dir, runs=max(3, runs), embedder=embedder)
         print(
             f"re-index one changed article: {median(updates):.2f} s (median of {len(updates)})",
             flush=True,
         )
 
-        open_seconds, index = timed(lambda: SearchIndex.open(index_dir))
+        open_seconds, index = timed(lambda: SearchIndex.open(index_dir, embedder=embedder))
         queries = make_queries(articles, WARMUP + QUERIES)
         first_query, _ = timed(lambda: index.search(queries[0]))
         for query in queries[1:WARMUP]:
@@ -183,6 +212,7 @@ def bench_corpus(folder: Path, *, runs: int) -> dict[str, Any]:
     )
     return {
         "articles": len(articles),
+        "embeddings": embeddings,
         "load_s": round(median(loads), 3),
         "build_s": round(median(builds), 3),
         "builds_s": [round(s, 3) for s in builds],
@@ -209,7 +239,9 @@ def time_queries(index: Any, queries: Sequence[str]) -> tuple[list[float], list[
     return wall, cpu
 
 
-def bench_update(folder: Path, project: Any, index_dir: Path, *, runs: int) -> list[float]:
+def bench_update(
+    folder: Path, project: Any, index_dir: Path, *, runs: int, embedder: Any = None
+) -> list[float]:
     """Edit one article file, then time the incremental refresh (scan + re-index + swap)."""
     victim = sorted((folder / "articles").rglob("*.md"))[
         len(list((folder / "articles").rglob("*.md"))) // 2
@@ -219,19 +251,21 @@ def bench_update(folder: Path, project: Any, index_dir: Path, *, runs: int) -> l
     try:
         for run in range(runs):
             victim.write_bytes(original + f"\n\nEdited for the benchmark, run {run}.\n".encode())
-            elapsed, report = timed(lambda: build_project_index(project, index_dir=index_dir))
+            elapsed, report = timed(
+                lambda: build_project_index(project, index_dir=index_dir, embedder=embedder)
+            )
             assert report.changed, "the edit was not noticed"
             seconds.append(elapsed)
     finally:
         victim.write_bytes(original)
-        build_project_index(project, index_dir=index_dir)
+        build_project_index(project, index_dir=index_dir, embedder=embedder)
     return seconds
 
 
 # -- HTTP ----------------------------------------------------------------------------------------
 
 
-def bench_http(folder: Path, *, requests: int) -> dict[str, Any]:
+def bench_http(folder: Path, *, requests: int, embeddings: str = "none") -> dict[str, Any]:
     """Start `kb api` in its own process; drive it from 16 keep-alive connections in this one."""
     import httpx
 
@@ -252,6 +286,8 @@ def bench_http(folder: Path, *, requests: int) -> dict[str, Any]:
             str(Path(scratch) / "index"),
             "--port",
             str(port),
+            "--embeddings",
+            embeddings,
         ]
         server = subprocess.Popen(
             command, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
@@ -415,13 +451,14 @@ def percentiles(values_ms: Sequence[float]) -> dict[str, float]:
 
 def print_summary(results: dict[str, Any]) -> None:
     print(
-        "\n| articles | load | index build | index size | re-index 1 article |"
+        "\n| articles | embeddings | load | index build | index size | re-index 1 article |"
         " query p50 | query p95 | p95 repeated | CPU/query p50 | CPU/query p95 |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for row in results["corpora"].values():
         print(
-            f"| {row['articles']:,} | {row['load_s']:.2f} s | {row['build_s']:.2f} s |"
+            f"| {row['articles']:,} | {row['embeddings']} | {row['load_s']:.2f} s |"
+            f" {row['build_s']:.2f} s |"
             f" {row['index_mb']:.1f} MB | {row['update_one_s']:.2f} s |"
             f" {row['query_ms']['p50']:.2f} ms | {row['query_ms']['p95']:.2f} ms |"
             f" {row['query_repeated_ms']['p95']:.2f} ms | {row['query_cpu_ms']['p50']:.2f} ms |"
@@ -434,8 +471,9 @@ def print_summary(results: dict[str, Any]) -> None:
     print("|---|---|---|---|---|---|---|---|")
     for name, run in results["http_3000"].items():
         load = f"{run['offered_per_s']} req/s offered" if run["offered_per_s"] else "back to back"
+        kind, backend = name.rsplit(" ", 1)
         print(
-            f"| {name} ({load}) | {run['requests']} | {run['requests_per_s']:.0f} |"
+            f"| {kind} ({load}), --embeddings {backend} | {run['requests']} | {run['requests_per_s']:.0f} |"
             f" {run['latency_ms']['p50']:.2f} ms | {run['latency_ms']['p95']:.2f} ms |"
             f" {run['latency_ms']['p99']:.2f} ms | {run['server_errors']} |"
             f" {run['server_cpu_ms_per_request']} ms |"

@@ -52,6 +52,9 @@ from supportkb.search.postings import Postings
 from supportkb.search.query import (
     FEW_HITS,
     Hit,
+    Ranked,
+    rank_query,
+    ranked_hit,
     section_hit,
     ParsedQuery,
     Ranking,
@@ -59,7 +62,6 @@ from supportkb.search.query import (
     SynonymTable,
     article_hit,
     parse_query,
-    run_query,
 )
 from supportkb.search.schema import row_key
 from supportkb.search.scoring import IndexArrays
@@ -270,18 +272,20 @@ class SearchIndex:
         # Fusion needs the words' own top candidates, not only the hits that will be shown.
         wanted = max(limit, SEMANTIC_CANDIDATES) if self._semantic is not None else limit
         with self._lock:
-            hits = self._run(parsed, wanted, include_internal)
+            found = self._rank(parsed, wanted, include_internal)
             suggestion, is_fuzzy = None, False
             respelled = self._respell(parsed, include_internal)
             if respelled is not None:
                 suggestion = _replace_words(query, respelled)
-                if len(hits) < FEW_HITS or _mostly_unknown(parsed, respelled):
-                    fuzzy_hits = self._run(parse_query(suggestion), wanted, include_internal)
-                    seen = {hit.path for hit in fuzzy_hits}
-                    hits = fuzzy_hits + [hit for hit in hits if hit.path not in seen]
-                    is_fuzzy = bool(fuzzy_hits)
+                if len(found) < FEW_HITS or _mostly_unknown(parsed, respelled):
+                    fuzzy = self._rank(parse_query(suggestion), wanted, include_internal)
+                    seen = {r.path for r in fuzzy}
+                    found = fuzzy + [r for r in found if r.path not in seen]
+                    is_fuzzy = bool(fuzzy)
             if self._semantic is not None:
-                hits = self._fuse(query, hits, limit, include_internal)
+                hits = self._fuse(query, found, limit, include_internal)
+            else:
+                hits = [self._hit_of(r) for r in found[:limit]]
             hits = self._pin_article_id(query.strip(), hits, include_internal)
         return SearchResults(
             query=query,
@@ -291,25 +295,27 @@ class SearchIndex:
             ignored=note,
         )
 
+    def _hit_of(self, ranked: Ranked) -> Hit:
+        return ranked_hit(ranked, self._stored_fields, self._link_for)
+
     def _fuse(
-        self, text: str, lexical: list[Hit], limit: int, include_internal: bool
+        self, text: str, lexical: list[Ranked], limit: int, include_internal: bool
     ) -> list[Hit]:
         """Words' and meaning's candidates in one ranking (generator.core.fusion), as Hits that
         say what was closest by meaning."""
         assert self._semantic is not None and self.embedder is not None
         query_vector = self.embedder.embed([text])[0]
         closest = self._semantic.rank(
-            query_vector, include_internal=include_internal, also=[hit.path for hit in lexical]
+            query_vector, include_internal=include_internal, also=[r.path for r in lexical]
         )
         if not closest:
-            return lexical
+            return [self._hit_of(r) for r in lexical[:limit]]
         lexical_scores: dict[str, float] = {}
-        for hit in lexical:  # Fuzzy hits come first; a path's first score is its best.
-            lexical_scores.setdefault(hit.path, hit.score)
+        by_path: dict[str, Ranked] = {}
+        for ranked in lexical:  # Fuzzy ones come first; a path's first score is its best.
+            lexical_scores.setdefault(ranked.path, ranked.score)
+            by_path.setdefault(ranked.path, ranked)
         fused = fuse_lexical_semantic(lexical_scores, meaning_scores(closest))
-        by_path: dict[str, Hit] = {}
-        for hit in lexical:
-            by_path.setdefault(hit.path, hit)
         hits: list[Hit] = []
         floor = MEANING_FLOOR if lexical_scores else MEANING_ALONE_FLOOR
         for path, score in fused:
@@ -318,7 +324,8 @@ class SearchIndex:
             meaning = closest.get(path)
             if path not in lexical_scores and (meaning is None or meaning.score < floor):
                 continue  # Found by meaning alone, and not close: noise ("xylophone").
-            hit = by_path.get(path) or self._meaning_hit(path, meaning)
+            ranked = by_path.get(path)
+            hit = self._hit_of(ranked) if ranked else self._meaning_hit(path, meaning)
             if hit is None:
                 continue
             hits.append(
@@ -424,16 +431,14 @@ class SearchIndex:
                 )
         return None
 
-    def _run(self, parsed: ParsedQuery, limit: int, include_internal: bool) -> list[Hit]:
-        return run_query(
+    def _rank(self, parsed: ParsedQuery, limit: int, include_internal: bool) -> list[Ranked]:
+        return rank_query(
             self._arrays,
-            self._stored_fields,
             parsed,
             synonyms=self._synonym_table,
             ranking=self.ranking,
             limit=limit,
             include_internal=include_internal,
-            link_for=self._link_for,
         )
 
     def _respell(self, parsed: ParsedQuery, include_internal: bool) -> dict[str, str] | None:

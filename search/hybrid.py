@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from supportkb.generator.core.embeddings import dot_rows
 from supportkb.search.scoring import IndexArrays
 from supportkb.search.vectors import VectorStore
 
@@ -76,7 +77,7 @@ class SemanticIndex:
         """Best `limit` articles by meaning (path -> Closest), plus the articles in `also`."""
         if not len(self.paths) or not np.any(query_vector):
             return {}
-        whole = self.articles @ query_vector
+        whole = dot_rows(self.articles, query_vector)
         if not include_internal:
             whole[self.is_internal] = -np.inf
         pool = min(len(whole), 2 * limit)
@@ -86,16 +87,24 @@ class SemanticIndex:
             ordinal = self.ordinal_of.get(path)
             if ordinal is not None and np.isfinite(whole[ordinal]):
                 candidates[ordinal] = None
+        # Every candidate's units in one gather and one product; the best unit per candidate by
+        # a stable sort on (candidate, -cosine).
+        ordinals = np.fromiter(candidates, dtype=np.int64, count=len(candidates))
+        starts, ends = self.unit_start[ordinals], self.unit_end[ordinals]
+        lengths = np.maximum(ends - starts, 0)
+        offsets = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+        rows = np.repeat(starts - offsets, lengths) + np.arange(int(lengths.sum()))
+        cosines = dot_rows(self.store.matrix[rows], query_vector)
+        owner = np.repeat(np.arange(len(ordinals)), lengths)
+        order = np.lexsort((-cosines, owner))
+        first = np.searchsorted(owner[order], np.arange(len(ordinals)))
         found: dict[str, Closest] = {}
-        matrix = self.store.matrix
-        for ordinal in candidates:
+        for position, ordinal in enumerate(ordinals.tolist()):
             path = self.paths[ordinal]
-            start, end = int(self.unit_start[ordinal]), int(self.unit_end[ordinal])
             article_cosine = float(whole[ordinal])
-            if end > start:
-                cosines = matrix[start:end] @ query_vector
-                best = int(np.argmax(cosines))
-                kind, anchor, label = self.store.articles[path].units[best]
+            if lengths[position]:
+                best = int(order[first[position]])
+                kind, anchor, label = self.store.articles[path].units[best - int(offsets[position])]
                 cosine = float(cosines[best])
             else:
                 kind, anchor, label, cosine = "article", "", "", article_cosine

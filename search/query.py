@@ -302,6 +302,19 @@ def _stem_of(word: str) -> str:
 # -- running -------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Ranked:
+    """An article ranked by words, before it becomes a Hit (building Hits costs snippets)."""
+
+    path: str
+    article_doc: int
+    section_doc: int
+    """Its best section's row, or -1."""
+    score: float
+    stems: frozenset[str]
+    """The query's stems (synonyms included), for the snippet."""
+
+
 def run_query(
     arrays: IndexArrays,
     stored_fields: Callable[[int], Mapping[str, Any]],
@@ -314,6 +327,37 @@ def run_query(
     link_for: Callable[[str, str], str],
 ) -> list[Hit]:
     """Rank articles by BM25F plus their best section's score, and build Hits."""
+    ranked = rank_query(
+        arrays,
+        parsed,
+        synonyms=synonyms,
+        ranking=ranking,
+        limit=limit,
+        include_internal=include_internal,
+    )
+    return [ranked_hit(r, stored_fields, link_for) for r in ranked]
+
+
+def ranked_hit(
+    ranked: Ranked,
+    stored_fields: Callable[[int], Mapping[str, Any]],
+    link_for: Callable[[str, str], str],
+) -> Hit:
+    return _hit(
+        stored_fields, ranked.article_doc, ranked.section_doc, ranked.score, ranked.stems, link_for
+    )
+
+
+def rank_query(
+    arrays: IndexArrays,
+    parsed: ParsedQuery,
+    *,
+    synonyms: SynonymTable,
+    ranking: Ranking,
+    limit: int,
+    include_internal: bool,
+) -> list[Ranked]:
+    """Articles by BM25F plus their best section's score, best first (ties by index order)."""
     query = weighted_terms(parsed, synonyms, ranking)
     if not query or limit <= 0 or arrays.article_count == 0:
         return []
@@ -330,15 +374,15 @@ def run_query(
     final = scores[candidates] + ranking.section_weight * best_score
     order = np.lexsort((candidates, -final))[:limit]
     stems = frozenset(t for w in query for t in w.terms)
-    hits = []
+    found = []
     for position in order:
         article_doc = int(arrays.article_docs[candidates[position]])
         section = int(best[position])
         section_doc = int(arrays.section_docs[section]) if section >= 0 else -1
-        hits.append(
-            _hit(stored_fields, article_doc, section_doc, float(final[position]), stems, link_for)
+        found.append(
+            Ranked(arrays.path(article_doc), article_doc, section_doc, float(final[position]), stems)
         )
-    return hits
+    return found
 
 
 def article_hit(

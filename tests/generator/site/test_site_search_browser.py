@@ -392,3 +392,31 @@ def test_material_and_pagefind_carry_the_hooks(browser: Any, tmp_path: Path, eng
             errors = opened.errors
             opened.close()
         assert errors == []
+
+
+@pytest.mark.parametrize(
+    ("query", "top"),
+    [
+        pytest.param("refunded", "Refunds", id="inflection-the-articles-lack"),
+        pytest.param("refundability", "Refunds", id="long-ending"),
+        pytest.param("refundxyzq", None, id="not-an-ending"),
+    ],
+)
+def test_words_the_articles_lack_reach_their_stem(browser: Any, tmp_path: Path, query: str, top: str | None) -> None:
+    """No stemmer in the page: a known stem followed by an English ending stands for the word."""
+    site = build_site(make_bad_project(tmp_path)).site_dir
+    words = "".join(p.read_text(encoding="utf-8") for p in (site / "search/kb/w").iterdir())
+    assert '"refunded"' not in words and '"refundability"' not in words
+    for server in serve_site(site):
+        opened = Tab(browser, server)
+        try:
+            state = opened.search(query)
+            titles = [t for t, _ in opened.results()]
+            if top is None:
+                assert state == "empty" and titles == []
+            else:
+                assert state == "done" and titles[0] == top
+        finally:
+            errors = opened.errors
+            opened.close()
+        assert errors == []

@@ -73,12 +73,35 @@ def without_code(markdown: str) -> str:
     return "\n".join("" if is_code else line for line, is_code in zip(lines, code_line_flags(lines), strict=True))
 
 
+_IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".avif", ".bmp")
+
+
+def _wikilink_pattern() -> re.Pattern[str]:
+    # Inside a table Obsidian writes the alias bar escaped ('\\|'); escapes are set aside by then.
+    bar = "|" + re.escape(chr(_SET_ASIDE + ord("|")))
+    return re.compile(rf"!?\[\[([^\]{bar}#\n]*)(?:#([^\]{bar}\n]*))?(?:[{bar}]([^\]\n]*))?\]\]")
+
+
+_WIKILINK = _wikilink_pattern()
+
+
+def _wikilink_text(match: re.Match[str]) -> str:
+    """[[Page]], [[Page#Heading]], [[Page|alias]]: the words the link shows; an embedded image shows none."""
+    page, heading, alias = match.group(1), match.group(2), match.group(3)
+    if page.lower().endswith(_IMAGE_SUFFIXES):
+        return " "
+    if alias is not None and alias.strip():
+        return alias
+    return (page.rsplit("/", 1)[-1].removesuffix(".md") or heading or "").strip()
+
+
 def inline_text(markdown: str) -> str:
     """Text of inline Markdown (a heading, a sentence): links and images become their text;
     written-out URLs, tags, comments, attribute lists, emphasis and code marks go."""
     # An escaped character ('\[', '\_') is text: set it aside so no markup rule below takes it.
     text = _BACKSLASH_ESCAPE.sub(lambda m: chr(_SET_ASIDE + ord(m.group(1))), markdown)
     text = _HTML_COMMENT.sub(" ", text)
+    text = _WIKILINK.sub(_wikilink_text, text)
     text = _IMAGE.sub(r"\1", text)
     text = _LINK.sub(r"\1", text)
     text = _REFERENCE_LINK.sub(r"\1", text)

@@ -122,11 +122,11 @@ def test_plain_mkdocs_build_gives_the_same_pages(tmp_path: Path) -> None:
 
 def test_plain_mkdocs_build_fails_on_invalid_articles(tmp_path: Path) -> None:
     config = make_project(tmp_path)
-    (tmp_path / "kb/articles/billing/bad.md").write_text("---\nid: '9'\n---\nno title\n", encoding="utf-8")
+    (tmp_path / "kb/articles/billing/bad.md").write_text("---\nid: '9'\ntitle: [unclosed\n---\nno title\n", encoding="utf-8")
     run = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "-f", str(config)], capture_output=True, text=True, cwd=tmp_path
     )
     assert run.returncode == 1
-    assert "kb/articles/billing/bad.md:1:1: error: 'title' is missing" in run.stderr
+    assert "kb/articles/billing/bad.md:4:1: error: invalid YAML in front matter" in run.stderr
     assert "Traceback" not in run.stderr
     assert not (tmp_path / "site").exists()

@@ -235,12 +235,11 @@ def find_gaps(
 ) -> GapReport:
     """Match every ticket against the articles, cluster the recurring questions, rank the gaps.
 
-    embedder: judge coverage and cluster by meaning too (generator/core/embeddings.py); None:
-    by words only.
-
     search: a search.engine.SearchIndex over the same articles, used as a second opinion on each
     cluster's best article (its rank for the cluster's label).
     decisions: writers' decisions (load_decisions), applied to the clusters they match.
+    embedder: judge coverage and cluster by meaning too (generator/core/embeddings.py); None:
+    by words only.
     """
     import numpy as np
 

@@ -9,7 +9,8 @@ title ("S3"). Names are compared word by word, stemmed, so `inputs.mysql`, `inpu
 
 Strength, best first (only the best kind of match counts, shared among the pages it finds):
 declared in front matter or the page's own name (1.0); its own name is the component's last part,
-the rest not in its path (0.8); title or alias is the component (0.8); title contains it (0.5);
+the rest not in its path (0.8); title or alias is the component (0.8); its own name contains it
+(`amazon-s3.md` for `s3`, 0.7); title contains it (0.5);
 the page of the component's parent (`secretstores` for `secretstores.vault`, 0.45). A name that
 five or more pages share at the best kind (`api`, `docs`) names no page.
 
@@ -121,13 +122,14 @@ class ComponentPages:
         self._title_vectors: np.ndarray | None = None
         self.pages = [_page_of(article) for article in articles]
         self.by_own: dict[Name, list[int]] = {}
-        self.by_last_word: dict[str, list[int]] = {}
+        self.by_word: dict[str, list[int]] = {}
+        """word -> pages whose own name, title, alias or declared component has it."""
         for index, page in enumerate(self.pages):
             if page.own:
                 self.by_own.setdefault(page.own, []).append(index)
-            for name in (*page.titles, *(name for name, _ in page.declared)):
+            for name in (page.own, *page.titles, *(name for name, _ in page.declared)):
                 for word in set(name):
-                    self.by_last_word.setdefault(word, []).append(index)
+                    self.by_word.setdefault(word, []).append(index)
         self._cache: dict[str, tuple[PageMatch, ...]] = {}
 
     def pages_for(self, component: str) -> tuple[PageMatch, ...]:
@@ -163,7 +165,9 @@ class ComponentPages:
                     levels[1].append((index, 0.8, f"the page of '{component}' (by its last part)", self._title(index)))
         for index in self._candidates(whole):
             page = self.pages[index]
-            if any(title == whole for title in page.titles):
+            if page.own != whole and _contains(page.own, whole):
+                levels[1].append((index, 0.7, f"its file is named after '{component}'", self._title(index)))
+            elif any(title == whole for title in page.titles):
                 levels[1].append((index, 0.8, f"titled '{component}'", self._title(index)))
             elif any(_contains(title, whole) for title in page.titles):
                 levels[2].append((index, 0.5, f"its title names '{component}'", self._title(index)))
@@ -207,7 +211,7 @@ class ComponentPages:
     def _candidates(self, whole: Name) -> Iterable[int]:
         found: set[int] | None = None
         for word in set(whole):
-            owners = set(self.by_last_word.get(word, ()))
+            owners = set(self.by_word.get(word, ()))
             found = owners if found is None else found & owners
             if not found:
                 return ()

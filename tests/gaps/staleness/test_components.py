@@ -85,6 +85,7 @@ def _help_center(root: Path) -> None:
     write_article(root / "plugins/outputs/mysql/README.md", "# MySQL\n\nWrites metrics.\n", title="MySQL Output Plugin")
     write_article(root / "plugins/secretstores/README.md", "# Secret stores\n\nWhere secrets live.\n", title="Secret stores")
     write_article(root / "billing.md", "# Billing\n\nInvoices and plans.\n", title="Billing")
+    write_article(root / "alerts/smtp-email.md", "# Email alerts\n\nSet the server.\n", title="Email alerts")
 
 
 def _flagged(root: Path, notes: str) -> dict[str, object]:
@@ -103,6 +104,7 @@ def _flagged(root: Path, notes: str) -> dict[str, object]:
         ("input.mysql: Add replication latency fields", "plugins/inputs/mysql/README.md"),  # stemmed
         ("Google Cloud Storage: customer-supplied keys", "storage/gcs.md"),  # by its title
         ("secretstores.vault: Add token authentication", "plugins/secretstores/README.md"),  # the parent
+        ("smtp: Add OAuth sign-in", "alerts/smtp-email.md"),  # a file named after it
     ],
 )
 def test_a_component_flags_the_page_of_that_component_alone(tmp_path: Path, entry: str, page: str) -> None:

@@ -147,36 +147,36 @@ class ComponentPages:
         levels: list[list[tuple[int, float, str, tuple[int, str]]]] = [[] for _ in range(4)]
         for index in self.by_own.get(whole, ()):
             page = self.pages[index]
-            levels[0].append((index, 1.0, f"the page of '{component}'", self._title(index)))
+            levels[0].append((index, 1.0, "this page's file name", self._title(index)))
         for index in self._candidates(whole):
             page = self.pages[index]
             for name, line_text in page.declared:
                 if name == whole:
                     line = (self.articles[index].line_of(line_text.split(":")[0]), line_text)
-                    levels[0].append((index, 1.0, f"declares '{line_text}'", line))
+                    levels[0].append((index, 1.0, f"this page declares '{line_text}'", line))
                     break
         if len(segments) > 1:
             for index in self.by_own.get(last, ()):
                 page = self.pages[index]
                 rest = [word for segment in segments[:-1] for word in segment]
                 if all(word in page.path for word in rest):
-                    levels[0].append((index, 1.0, f"the page of '{component}'", self._title(index)))
+                    levels[0].append((index, 1.0, "this page's path", self._title(index)))
                 else:
-                    levels[1].append((index, 0.8, f"the page of '{component}' (by its last part)", self._title(index)))
+                    levels[1].append((index, 0.8, "this page's file name, by the component's last part", self._title(index)))
         for index in self._candidates(whole):
             page = self.pages[index]
             if page.own != whole and _contains(page.own, whole):
-                levels[1].append((index, 0.7, f"its file is named after '{component}'", self._title(index)))
+                levels[1].append((index, 0.7, "this page's file name contains it", self._title(index)))
             elif any(title == whole for title in page.titles):
-                levels[1].append((index, 0.8, f"titled '{component}'", self._title(index)))
+                levels[1].append((index, 0.8, "this page's title or alias", self._title(index)))
             elif any(_contains(title, whole) for title in page.titles):
-                levels[2].append((index, 0.5, f"its title names '{component}'", self._title(index)))
+                levels[2].append((index, 0.5, "this page's title mentions it", self._title(index)))
         if len(segments) > 1:
             for size in range(len(segments) - 1, 0, -1):
                 parent = tuple(word for segment in segments[:size] for word in segment)
                 found = self.by_own.get(parent, ())
                 for index in found:
-                    levels[3].append((index, 0.45, f"the page of '{component}''s parent", self._title(index)))
+                    levels[3].append((index, 0.45, "this page is its parent component's", self._title(index)))
                 if found:
                     break
         for level in levels:
@@ -205,7 +205,7 @@ class ComponentPages:
         best = float(closeness[first])
         if best < TITLE_MEANING_MIN or best - float(closeness[second]) < TITLE_MEANING_MARGIN:
             return ()
-        how = f"its title means '{component}' (closest by meaning: {best:.2f})"
+        how = f"this page's title, closest by meaning ({best:.2f})"
         return (PageMatch(int(first), TITLE_MEANING_STRENGTH, how, self._title(int(first))),)
 
     def _candidates(self, whole: Name) -> Iterable[int]:
@@ -228,6 +228,6 @@ def component_matches(entries: tuple[NoteEntry, ...], pages: ComponentPages) -> 
         if not entry.component:
             continue
         for found in pages.pages_for(entry.component):
-            reason = f"filed under component '{entry.component}': {found.how}"
+            reason = f"filed under component '{entry.component}' ({found.how})"
             matches.append(SignalMatch(entry_index, found.article, COMPONENT_WEIGHT * found.strength, reason, (found.line,)))
     return matches

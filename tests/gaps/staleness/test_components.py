@@ -154,3 +154,17 @@ def test_hostile_component_names_are_harmless(tmp_path: Path) -> None:
     release = parse_release_notes(notes)[0]
     report = check_staleness(load_articles(tmp_path).articles, release, threshold=0.4)
     assert report.above_threshold == ()
+
+
+@pytest.mark.parametrize(
+    ("entry", "page", "reason"),
+    [
+        ("s3: support Object Lock", "storage/s3.md", "filed under component 's3' (this page's file name): \"s3: support Object Lock\""),
+        ("**[k8s]** new chart value", "deploy/kubernetes.md", "filed under component 'k8s' (this page's title or alias): \"[k8s] new chart value\""),
+    ],
+)
+def test_the_reason_says_how_the_page_goes_by_the_component(tmp_path: Path, entry: str, page: str, reason: str) -> None:
+    _help_center(tmp_path)
+    item = _flagged(tmp_path, f"## 2.0.0\n\n### Features\n\n- {entry}\n")[page]
+    assert item.reasons[0] == reason  # type: ignore[attr-defined]
+    assert item.evidence[0].text.startswith("title: ")  # type: ignore[attr-defined]

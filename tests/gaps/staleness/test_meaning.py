@@ -86,7 +86,7 @@ def test_a_component_no_page_is_named_after_is_found_by_its_title_meaning(tmp_pa
     assert "deploy/cluster.md" not in lexical
     top = hybrid.flagged[0]
     assert str(top.path) == "deploy/cluster.md" and top.score >= 0.4
-    assert any("its title means 'k8s'" in reason for reason in top.reasons)
+    assert any("filed under component 'k8s' (this page's title, closest by meaning" in reason for reason in top.reasons)
 
 
 def _cli(runner: CliRunner, root: Path, notes: Path, *options: str):  # type: ignore[no-untyped-def]

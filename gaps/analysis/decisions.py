@@ -84,6 +84,9 @@ def load_decisions(path: Path, articles: Sequence[Article]) -> DecisionsFile:
 
     try:
         text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise DecisionsError("the decisions file does not exist", path=path,
+                             hint=f"create it (see docs/gaps.md), or leave out --decisions to use kb/{DECISIONS_FILE}") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise DecisionsError(f"cannot read the decisions file: {exc}", path=path, hint="save it as UTF-8 text") from exc
     try:

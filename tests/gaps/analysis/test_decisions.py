@@ -156,3 +156,10 @@ def test_cli_json_reports_decisions(project):
     assert "Applied 1 writers' decision(s)" in result.stderr
     ignored = CliRunner().invoke(main, ["gaps", str(root / "tickets.csv"), "--kb", str(root / "kb"), "--format", "json", "--no-decisions"])
     assert json.loads(ignored.stdout)["decisions"] == {"file": None, "applied": 0, "unmatched": []}
+
+
+def test_cli_missing_decisions_file_is_a_clear_error(project):
+    root, _ids = project
+    result = CliRunner().invoke(main, ["gaps", str(root / "tickets.csv"), "--kb", str(root / "kb"), "--decisions", str(root / "nope.yml")])
+    assert result.exit_code == 1
+    assert "nope.yml: the decisions file does not exist" in result.output and "Traceback" not in result.output

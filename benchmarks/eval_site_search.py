@@ -114,6 +114,14 @@ def make_project(root: Path, articles: Path, *, engine: str) -> Path:
         # `kb build` refuses; a space keeps the words and lets the real articles build.
         text = path.read_text(encoding="utf-8").replace("[[", "[ [")
         (root / "kb" / "articles" / path.name).write_text(text, encoding="utf-8")
+    # Categories the articles name (clinc150's domains) join kb init's, as a writer would add them.
+    used = sorted({m.group(1) for path in articles.glob("*.md")
+                   for m in [re.search(r"(?m)^category:\s*\"?([\w-]+)", path.read_text(encoding="utf-8"))] if m})
+    categories = root / "kb" / "categories.yml"
+    known = categories.read_text(encoding="utf-8")
+    extra = "".join(f"{c}:\n  title: {c.replace('_', ' ').capitalize()}\n  description: Questions about {c.replace('_', ' ')}.\n"
+                    for c in used if not re.search(rf"(?m)^{re.escape(c)}:", known))
+    categories.write_text(known.rstrip("\n") + "\n" + extra, encoding="utf-8")
     config = root / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
     text, count = re.subn(r"(?m)^(\s+)search: \w+", rf"\g<1>search: {engine}", text)

@@ -59,7 +59,8 @@ def render_stale(
 
 
 UNMATCHED_NOTE = (
-    "These changes and fixes share no identifier, link or distinctive words with any article. "
+    "These changes and fixes share no identifier, link, component or distinctive words with any listed "
+    "article, nor (with an embedding backend) what it means. "
     "Pages can still depend on them: read them yourself."
 )
 

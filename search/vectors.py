@@ -1,7 +1,9 @@
 """The index's vectors by meaning: one row per unit of an article, stored in each generation.
 
-An article's units are its title, aliases, customers' phrasings (`questions:`) and sections; each
-becomes a row, and the article's own row (its first) is the normalised mean of its units. Search
+An article's units are its title, aliases, customers' phrasings (`questions:`), its sections and,
+in a section of several lines (paragraphs, list items: an FAQ's list of questions), each line;
+each becomes a row. A section of several lines is the mean of its heading and lines (no text is
+tokenised twice), and the article's own row (its first) the normalised mean of its units. Search
 ranks every article by its own row, then looks at the units of the few candidates, which also
 tells the reader *what* was closest ("closest by meaning: Export time entries (0.71)").
 
@@ -39,8 +41,11 @@ if TYPE_CHECKING:
 VECTORS_DIR = "vectors"
 MATRIX_FILE = "vectors.npy"
 META_FILE = "meta.json"
-FORMAT = 1
+FORMAT = 2
 """Bump when units or files change: vectors of another format are rebuilt."""
+LINE_UNITS = 64
+"""Lines embedded on their own per article; sections past this budget are embedded whole."""
+LABEL_CHARS = 120
 
 
 class VectorsUnusable(Exception):
@@ -52,12 +57,15 @@ class Unit:
     """One piece of an article embedded on its own."""
 
     kind: str
-    """"title", "alias", "question" or "section"."""
+    """"title", "alias", "question", "section", "heading" or "line"."""
     anchor: str
     """The section's anchor ('' for the top of the article)."""
     label: str
-    """What a reader is shown: the title, alias, phrasing or section title."""
+    """What a reader is shown: the title, alias, phrasing, section title or line."""
     text: str
+    """What is embedded ('' for a unit that is the mean of others)."""
+    mean_of: tuple[int, ...] = ()
+    """Positions of the units (in the article's list) this one averages, instead of text."""
 
 
 @dataclass(frozen=True)
@@ -90,12 +98,28 @@ def article_units(article: Article) -> tuple[Unit, ...]:
     units = [Unit("title", "", article.title, article.title)]
     units.extend(Unit("alias", "", alias, alias) for alias in article.aliases if alias.strip())
     units.extend(Unit("question", "", q, q) for q in article.questions if q.strip())
+    budget = LINE_UNITS
     for section in article_sections(article):
         if not section.text.strip():
             continue
         title = section.title if section.anchor else article.title
-        units.append(Unit("section", section.anchor, title, f"{title}. {section.text}"))
+        lines = [line.strip() for line in section.text.split("\n") if len(line.strip()) > 3]
+        if 1 < len(lines) <= budget:
+            budget -= len(lines)
+            first = len(units)
+            units.append(Unit("heading", section.anchor, title, title))
+            units.extend(
+                Unit("line", section.anchor, _label(line), line) for line in lines
+            )
+            members = tuple(range(first, len(units)))
+            units.append(Unit("section", section.anchor, title, "", mean_of=members))
+        else:
+            units.append(Unit("section", section.anchor, title, f"{title}. {section.text}"))
     return tuple(units)
+
+
+def _label(line: str) -> str:
+    return line if len(line) <= LABEL_CHARS else line[: LABEL_CHARS - 1].rstrip() + "…"
 
 
 def build_vectors(
@@ -133,12 +157,18 @@ def build_vectors(
             take(path, digest, reusable.matrix[old.start : old.start + old.count], old.units)  # type: ignore[union-attr]
         else:
             pending.append((path, digest, article_units(article)))
-    texts = [unit.text for _, _, units in pending for unit in units]
+    texts = [unit.text for _, _, units in pending for unit in units if not unit.mean_of]
     embedded = embedder.embed(texts) if texts else np.zeros((0, embedder.dimensions), np.float32)
     offset = 0
     for path, digest, units in pending:
-        rows = embedded[offset : offset + len(units)]
-        offset += len(units)
+        rows = np.zeros((len(units), embedder.dimensions), np.float32)
+        for position, unit in enumerate(units):
+            if not unit.mean_of:
+                rows[position] = embedded[offset]
+                offset += 1
+        for position, unit in enumerate(units):
+            if unit.mean_of:
+                rows[position] = normalise_rows(rows[list(unit.mean_of)].mean(axis=0, keepdims=True))[0]
         whole = normalise_rows(rows.mean(axis=0, keepdims=True)) if len(rows) else np.zeros(
             (1, embedder.dimensions), np.float32
         )

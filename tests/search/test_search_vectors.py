@@ -171,3 +171,28 @@ def test_build_vectors_refuses_to_reuse_rows_it_does_not_have() -> None:
     empty = build_vectors([], TinyEmbedder())  # type: ignore[arg-type]
     with pytest.raises(VectorsUnusable):
         build_vectors([], TinyEmbedder(), previous=empty, keep={"a.md": "digest"})  # type: ignore[arg-type]
+
+
+def test_a_section_of_several_lines_gets_a_unit_per_line_and_their_mean(tmp_path: Path) -> None:
+    write_article(
+        tmp_path / "faq.md",
+        "## Questions\n\n- How do I pay by card\n- Can I cancel at any time\n",
+        title="Billing FAQ",
+    )
+    article = load_articles(tmp_path).articles[0]
+    units = article_units(article)
+    assert [(u.kind, u.label) for u in units] == [
+        ("title", "Billing FAQ"),
+        ("heading", "Questions"),
+        ("line", "How do I pay by card"),
+        ("line", "Can I cancel at any time"),
+        ("section", "Questions"),
+    ]
+    assert units[-1].text == "" and units[-1].mean_of == (1, 2, 3)
+    counting = CountingEmbedder()
+    store = build_vectors([article], counting)  # type: ignore[arg-type]
+    assert counting.texts == ["Billing FAQ", "Questions", "How do I pay by card", "Can I cancel at any time"]
+    rows = store.matrix
+    expected = normalise_rows(rows[2:5].mean(axis=0, keepdims=True))[0]  # row 0 is the article
+    assert np.allclose(rows[5], expected, atol=1e-6)
+    assert np.allclose(np.linalg.norm(rows, axis=1), 1.0, atol=1e-5)

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from supportkb.generator.core.articles import Article
-from supportkb.generator.core.markdown_text import plain_text
+from supportkb.generator.core.search_fields import SearchSection, article_field_texts, article_sections
 from supportkb.generator.core.text import STOP_WORDS, stem_word, words
 
 INDEX_DIR = "search/kb"
@@ -71,15 +71,6 @@ TF_SCALE = 100
 
 
 @dataclass(frozen=True)
-class IndexedSection:
-    """A section as searched: its anchor ('' for the top of the article), heading and text."""
-
-    anchor: str
-    title: str
-    text: str
-
-
-@dataclass(frozen=True)
 class IndexedArticle:
     """A public article as the site's search sees it."""
 
@@ -89,7 +80,7 @@ class IndexedArticle:
     category: str
     fields: Mapping[str, str]
     """Article field name -> text (see ARTICLE_FIELDS)."""
-    sections: tuple[IndexedSection, ...]
+    sections: tuple[SearchSection, ...]
 
 
 @dataclass(frozen=True)
@@ -103,32 +94,10 @@ class StaticIndex:
 
 
 def indexed_article(article: Article, *, url: str, category: str = "") -> IndexedArticle:
-    """The fields and sections of an article, as agent search indexes them (search/schema.py)."""
+    """The fields and sections of an article, read as agent search reads them (the text core)."""
     sections = article_sections(article)
-    names = "\n".join([article.title, *article.aliases])
-    keywords = [*article.tags, article.category or "", article.product_area or "", *article.features]
-    fields = {
-        "title": names,
-        "questions": "\n".join(article.questions),
-        "summary": article.summary,
-        "headings": "\n".join(s.title for s in sections if s.anchor),
-        "keywords": "\n".join(k.replace("-", " ").replace("_", " ") for k in keywords if k),
-        "body": "\n".join(s.text for s in sections),
-    }
+    fields = article_field_texts(article, sections)
     return IndexedArticle(url=url, title=article.title, category=category, fields=fields, sections=sections)
-
-
-def article_sections(article: Article) -> tuple[IndexedSection, ...]:
-    """The top of the article (titled by the article) and every section, as plain text."""
-    intro = plain_text(article.intro())
-    sections = article.sections()
-    if sections and sections[0].heading.level == 1 and not intro:
-        intro = plain_text(sections[0].text)
-        sections = sections[1:]
-    # The top always counts, so a query naming the article links to the article itself.
-    found = [IndexedSection(anchor="", title=article.title, text=intro)]
-    found.extend(IndexedSection(s.heading.anchor, s.heading.title, plain_text(s.text)) for s in sections)
-    return tuple(found)
 
 
 def build_static_index(

@@ -12,7 +12,8 @@ from supportkb.generator.core.articles import Article
 from supportkb.generator.core.text import stem_word
 from supportkb.generator.site import static_index
 from supportkb.generator.site.build import build_site
-from supportkb.generator.site.static_index import IndexedArticle, IndexedSection, build_static_index, indexed_article
+from supportkb.generator.core.search_fields import SearchSection
+from supportkb.generator.site.static_index import IndexedArticle, build_static_index, indexed_article
 from tests.conftest import write_article
 from tests.generator.site.badinput import SCRIPT_TITLE, make_bad_project
 from tests.generator.site.conftest import site_texts
@@ -84,7 +85,7 @@ def test_internal_and_draft_text_is_in_no_file_the_build_writes(kb_site: Path) -
 
 
 def _article(title: str, body: str, *, anchor: str = "") -> IndexedArticle:
-    sections = (IndexedSection("", title, body),) + ((IndexedSection(anchor, anchor.title(), body),) if anchor else ())
+    sections = (SearchSection("", title, body),) + ((SearchSection(anchor, anchor.title(), body),) if anchor else ())
     return IndexedArticle(url=f"{title.lower()}/", title=title, category="", fields={"title": title, "body": body}, sections=sections)
 
 

@@ -475,9 +475,23 @@ def _is_plain_section_title(line: str, lines: list[str], index: int) -> bool:
     return index < len(lines) and _BULLET.match(lines[index]) is not None
 
 
+MAX_LABEL_WORDS = 3
+"""A parent bullet this short that names a kind of change ('Bug fixes') is a section heading."""
+
+
 def _finish(draft: _Draft) -> list[NoteEntry]:
-    """The draft as entries: one, or one per child when the bullet only names a component."""
+    """The draft as entries: one, or one per child when the bullet only names a component or
+    is a section written as a bullet (`* Bug Fixes` with the fixes beneath it)."""
     if draft.is_bullet and len(draft.lines) > 1:
+        label = _section_label(draft.lines[0])
+        if label is not None:
+            children = _children(draft)
+            section = f"{draft.section} > {label}" if draft.section else label
+            kind = kind_of_section(label) or draft.kind_of_section
+            for child in children:
+                child.section, child.kind_of_section = section, kind
+            if children:
+                return [entry for child in children for entry in _finish(child)]
         component = parent_component(draft.lines[0])
         children = _children(draft) if component is not None else []
         if component is not None and children:
@@ -485,6 +499,31 @@ def _finish(draft: _Draft) -> list[NoteEntry]:
             return [entry for entry in entries if entry is not None]
     entry = _entry(draft)
     return [] if entry is None else [entry]
+
+
+_LABEL_FILLERS = frozenset({"and", "other", "minor", "major", "notable", "small", "misc", "miscellaneous", "general", "&", "/"})
+
+
+def _section_label(head: str) -> str | None:
+    """The kind-of-change label a parent bullet is ('New Features', '**Bug fixes:**'), if it is one.
+
+    Every word must be a section word: 'API changes' is a label, 'API tokens' a component.
+    """
+    text = plain_text(head).rstrip(":").strip()
+    words = text.lower().replace("-", " ").split()
+    if not words or len(words) > MAX_LABEL_WORDS or text.endswith((".", "!", "?")):
+        return None
+    return text if all(word in _LABEL_FILLERS or _is_section_word(word) for word in words) else None
+
+
+def _is_section_word(word: str) -> bool:
+    for _, names in _SECTION_WORDS:
+        for name in names:
+            if " " in name:
+                continue
+            if word == name or (len(name) > 3 and word.startswith(name)):
+                return True
+    return False
 
 
 def _children(draft: _Draft) -> list[_Draft]:
@@ -497,7 +536,7 @@ def _children(draft: _Draft) -> list[_Draft]:
         if bullet and (child_indent is None or indent <= child_indent):
             child_indent = indent
             children.append(_Draft([bullet.group("text")], number, indent, draft.section, draft.kind_of_section, True))
-        elif children:
+        elif children:  # its continuation lines and sub-bullets (`* S3` under `* Bug Fixes` has its own)
             children[-1].lines.append(line)
             children[-1].numbers.append(number)
         else:

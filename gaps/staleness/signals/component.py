@@ -66,12 +66,19 @@ def name_of(text: str) -> Name:
     return tuple(stem_word(token) if token.isalpha() else token for token in _TOKEN.findall(text.lower()))
 
 
+def joined(text: str) -> str:
+    """A name with its words run together: 'Azure Blob', 'azure-blob' and 'azureblob' agree."""
+    return "".join(_TOKEN.findall(text.lower()))
+
+
 @dataclass(frozen=True)
 class _Page:
     """The names one article goes by."""
 
     own: Name
     """Its file name, or its folder's when the file name is generic."""
+    own_joined: str
+    """The same, its words run together."""
     path: Name
     """Every folder and the file name, in order."""
     declared: tuple[tuple[Name, str], ...]
@@ -95,7 +102,9 @@ def _page_of(article: Article) -> _Page:
     path: list[str] = []
     for part in parts:
         path.extend(name_of(part))
-    return _Page(own=name_of(own_text), path=tuple(path), declared=tuple(declared), titles=titles)
+    return _Page(
+        own=name_of(own_text), own_joined=joined(own_text), path=tuple(path), declared=tuple(declared), titles=titles
+    )
 
 
 def _contains(words: Name, part: Name) -> bool:
@@ -122,11 +131,13 @@ class ComponentPages:
         self._title_vectors: np.ndarray | None = None
         self.pages = [_page_of(article) for article in articles]
         self.by_own: dict[Name, list[int]] = {}
+        self.by_joined: dict[str, list[int]] = {}
         self.by_word: dict[str, list[int]] = {}
         """word -> pages whose own name, title, alias or declared component has it."""
         for index, page in enumerate(self.pages):
             if page.own:
                 self.by_own.setdefault(page.own, []).append(index)
+                self.by_joined.setdefault(page.own_joined, []).append(index)
             for name in (page.own, *page.titles, *(name for name, _ in page.declared)):
                 for word in set(name):
                     self.by_word.setdefault(word, []).append(index)
@@ -145,8 +156,7 @@ class ComponentPages:
         segments = [name_of(part) for part in _SEGMENT.split(component) if name_of(part)]
         last = segments[-1] if segments else whole
         levels: list[list[tuple[int, float, str, tuple[int, str]]]] = [[] for _ in range(4)]
-        for index in self.by_own.get(whole, ()):
-            page = self.pages[index]
+        for index in {*self.by_own.get(whole, ()), *self.by_joined.get(joined(component), ())}:
             levels[0].append((index, 1.0, "this page's file name", self._title(index)))
         for index in self._candidates(whole):
             page = self.pages[index]

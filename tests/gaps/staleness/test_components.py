@@ -53,6 +53,21 @@ def test_a_parent_bullet_names_a_component(head: str, component: str | None) -> 
     assert parent_component(head) == component
 
 
+def test_a_section_written_as_a_bullet_is_a_section() -> None:
+    notes = (
+        "## v1.66.0 - 2024-03-10\n\n* New Features\n    * serve s3: Add multipart uploads\n* Bug Fixes\n"
+        "    * accounting: fix stats\n* Drive\n    * Fix a crash when listing shared drives\n"
+        "* API tokens\n    * Tokens can expire\n"
+    )
+    entries = parse_release_notes(notes)[0].entries
+    assert [(e.component, e.kind, e.section, e.line, e.text) for e in entries] == [
+        ("serve s3", "change", "New Features", 4, "serve s3: Add multipart uploads"),
+        ("accounting", "fix", "Bug Fixes", 6, "accounting: fix stats"),
+        ("Drive", "fix", "", 8, "Fix a crash when listing shared drives"),
+        ("API tokens", "change", "", 10, "Tokens can expire"),  # not a section: 'tokens' names no kind of change
+    ]
+
+
 def test_entries_under_a_component_bullet_become_entries_of_that_component() -> None:
     notes = (
         "## 2.0.0\n\n### Changes\n\n- s3\n  - Fix redirect with path-style URLs\n  - Add multipart uploads\n"
@@ -85,6 +100,7 @@ def _help_center(root: Path) -> None:
     write_article(root / "plugins/outputs/mysql/README.md", "# MySQL\n\nWrites metrics.\n", title="MySQL Output Plugin")
     write_article(root / "plugins/secretstores/README.md", "# Secret stores\n\nWhere secrets live.\n", title="Secret stores")
     write_article(root / "billing.md", "# Billing\n\nInvoices and plans.\n", title="Billing")
+    write_article(root / "storage/azureblob.md", "# Microsoft Azure\n\nContainers.\n", title="Microsoft Azure")
     write_article(root / "alerts/smtp-email.md", "# Email alerts\n\nSet the server.\n", title="Email alerts")
 
 
@@ -105,6 +121,7 @@ def _flagged(root: Path, notes: str) -> dict[str, object]:
         ("Google Cloud Storage: customer-supplied keys", "storage/gcs.md"),  # by its title
         ("secretstores.vault: Add token authentication", "plugins/secretstores/README.md"),  # the parent
         ("smtp: Add OAuth sign-in", "alerts/smtp-email.md"),  # a file named after it
+        ("Azure Blob: managed identities", "storage/azureblob.md"),  # its words run together
     ],
 )
 def test_a_component_flags_the_page_of_that_component_alone(tmp_path: Path, entry: str, page: str) -> None:

@@ -114,13 +114,16 @@ def stats(kb_dir: Path | None, config_file: Path | None, output_format: str, out
 @format_options("text", "json", default="text")
 @output_option
 def import_(source: str, export: Path, audience: str, owner: str | None, overwrite: bool, dry_run: bool, output_format: str, output: Path | None, kb_dir: Path | None, config_file: Path | None) -> None:
-    """Convert a help desk's export (SOURCE: zendesk, intercom, freshdesk, confluence) into articles.
+    """Convert a help desk's export or a docs tool's folder into articles.
 
-    EXPORT is the export's folder (or JSON file). Re-running updates changed articles only.
+    SOURCE: zendesk, intercom, freshdesk, confluence (EXPORT: the export's folder or JSON file), or
+    mkdocs, docusaurus, gitbook, obsidian (EXPORT: the folder holding mkdocs.yml; docs/ and
+    sidebars.js; SUMMARY.md; the vault). Re-running updates changed articles only.
 
     \b
     Examples:
       kb import zendesk zendesk-export/ --dry-run
+      kb import mkdocs ../old-docs/
       kb import confluence space-export/ --audience internal --json -o import.json
     """
     from supportkb.generator.core.errors import KBError

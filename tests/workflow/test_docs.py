@@ -10,7 +10,7 @@ from supportkb.generator.checking.check import check_project
 from supportkb.generator.core.project import find_project
 from tests.conftest import REPO_ROOT
 
-GUIDES = ("writers.md", "agents.md", "admins.md", "gaps.md", "staleness.md", "security.md", "adopting.md")
+GUIDES = ("writers.md", "agents.md", "admins.md", "gaps.md", "staleness.md", "security.md", "adopting.md", "importing.md")
 
 
 def test_guides_check_clean_and_build(project: Path) -> None:

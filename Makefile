@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 ADDR ?= 127.0.0.1:8000
 
-.PHONY: setup run build check test browser eval bench clean
+.PHONY: setup run build check test browser eval bench adopt-check clean
 
 $(BIN)/kb: pyproject.toml
 	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \
@@ -53,6 +53,11 @@ bench: setup browser
 	$(BIN)/python benchmarks/bench_api_load.py
 	$(BIN)/python benchmarks/bench_gaps.py
 	$(BIN)/python benchmarks/bench_staleness.py
+
+## Bring your own help center: each fixture help center (plain folder, MkDocs, Docusaurus, GitBook,
+## Obsidian) imported or adopted, checked and built; screenshots under /tmp/shots-adopt-check/.
+adopt-check: setup browser
+	$(BIN)/python benchmarks/adopt_check.py --shots /tmp/shots-adopt-check --json benchmarks/results/adopt_check.json
 
 clean:
 	rm -rf site .site.tmp-* .site.old-* .kb-cache

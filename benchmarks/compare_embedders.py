@@ -129,7 +129,7 @@ class NumpyMiniLM:
                 hidden = 0.5 * hidden * (1.0 + _erf(hidden / np.sqrt(2.0)))
                 x = self._norm(x + self._dense(hidden, p + "output.dense"), p + "output.LayerNorm")
             pooled = (x * mask[..., None]).sum(1) / np.maximum(mask.sum(1, keepdims=True), 1)
-            pooled[mask.sum(1) == 0] = 0
+            pooled[[not text for text in batch]] = 0  # "" is a zero row, as the Embedder protocol says
             out[chosen] = pooled
         from supportkb.generator.core.embeddings import normalise_rows
 

@@ -35,6 +35,7 @@ from supportkb.search.postings import (
 from supportkb.search.schema import (
     RANKED_FIELDS,
     SCHEMA_VERSION,
+    SectionDoc,
     article_digest,
     index_entries,
     make_schema,
@@ -211,7 +212,7 @@ def ram_index(articles: Sequence[Article]) -> tuple[Any, Postings]:
 
     try:
         index = PrivateRamStorage().create_index(make_schema())
-        postings = _add_all(index, articles)
+        postings, _sections = _add_all(index, articles)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     return index, postings
@@ -381,6 +382,7 @@ def _commit_changes(
         _copy_generation(live, generation)
         rows: list[Row] = []
         hints: list[int] = []
+        sections: dict[str, tuple[SectionDoc, ...]] = {}
         if upserts or deletions:
             index = open_whoosh(generation)
             writer = index.writer()
@@ -392,6 +394,7 @@ def _commit_changes(
                     for document in entries.documents:
                         writer.add_document(**document)
                     rows.extend(entries.rows)
+                    sections[str(article.path)] = entries.sections
             except BaseException:
                 writer.cancel()
                 raise
@@ -406,9 +409,10 @@ def _commit_changes(
                 if path not in fresh
             }
             previous = open_vectors(live, embedder) if keep else None
-            write_vectors(
-                generation, build_vectors(upserts, embedder, previous=previous, keep=keep)
+            store = build_vectors(
+                upserts, embedder, previous=previous, keep=keep, sections=sections
             )
+            write_vectors(generation, store)
         _write_manifest(generation, wanted)
     except BaseException:
         shutil.rmtree(generation, ignore_errors=True)
@@ -430,9 +434,10 @@ def _full_build_locked(
     generation = _new_generation_dir(index_root)
     try:
         index = whoosh_index.create_in(str(generation), make_schema())
-        write_postings(generation, _add_all(index, articles))
+        postings, sections = _add_all(index, articles)
+        write_postings(generation, postings)
         if embedder is not None:
-            write_vectors(generation, build_vectors(articles, embedder))
+            write_vectors(generation, build_vectors(articles, embedder, sections=sections))
         _write_manifest(generation, _manifest_for(articles, synonyms, file_states, source))
     except BaseException:
         shutil.rmtree(generation, ignore_errors=True)
@@ -456,11 +461,15 @@ def _with_note(report: UpdateReport, note: str | None) -> UpdateReport:
     )
 
 
-def _add_all(index: Any, articles: Sequence[Article]) -> Postings:
-    """Add every article's documents to Whoosh; return the postings of their ranking rows."""
+def _add_all(
+    index: Any, articles: Sequence[Article]
+) -> tuple[Postings, dict[str, tuple[SectionDoc, ...]]]:
+    """Add every article's documents to Whoosh; return the postings of their ranking rows and
+    each article's sections (path -> sections)."""
     _check_unique_paths(articles)
     rows: list[Row] = []
     whoosh_docs: list[int] = []
+    sections: dict[str, tuple[SectionDoc, ...]] = {}
     added = 0
     writer = index.writer(limitmb=128)
     try:
@@ -472,11 +481,12 @@ def _add_all(index: Any, articles: Sequence[Article]) -> Postings:
                 writer.add_document(**document)
             added += len(entries.documents)
             rows.extend(entries.rows)
+            sections[str(article.path)] = entries.sections
     except BaseException:
         writer.cancel()
         raise
     writer.commit()
-    return build_postings(rows, RANKED_FIELDS, whoosh_docs)
+    return build_postings(rows, RANKED_FIELDS, whoosh_docs), sections
 
 
 def _whoosh_docs(index: Any, rows: Sequence[Row]) -> list[int]:

@@ -54,20 +54,22 @@ def row_key(path: str, position: int | str) -> str:
 
 
 @dataclass(frozen=True)
-class IndexEntries:
-    """One article's Whoosh documents and ranking rows."""
-
-    documents: tuple[dict[str, Any], ...]
-    rows: tuple[Row, ...]
-
-
-@dataclass(frozen=True)
 class SectionDoc:
     """One searchable section: its anchor ('' for the text before the first heading)."""
 
     anchor: str
     title: str
     text: str
+
+
+@dataclass(frozen=True)
+class IndexEntries:
+    """One article's Whoosh documents and ranking rows."""
+
+    documents: tuple[dict[str, Any], ...]
+    rows: tuple[Row, ...]
+    sections: tuple[SectionDoc, ...] = ()
+    """The sections the rows were made of (the vectors reuse them: Markdown is read once)."""
 
 
 def article_sections(article: Article) -> tuple[SectionDoc, ...]:
@@ -199,4 +201,4 @@ def index_entries(article: Article) -> IndexEntries:
             "data": {"body": article.body[:STORED_BODY_CHARS]},
         }
     )
-    return IndexEntries(tuple(documents), tuple(rows))
+    return IndexEntries(tuple(documents), tuple(rows), sections)

@@ -33,7 +33,7 @@ import numpy as np
 
 from supportkb.generator.core.atomic import write_text_atomic
 from supportkb.generator.core.embeddings import Embedder, normalise_rows
-from supportkb.search.schema import article_digest, article_sections
+from supportkb.search.schema import SectionDoc, article_digest, article_sections
 
 if TYPE_CHECKING:
     from supportkb.generator.core.articles import Article
@@ -93,13 +93,17 @@ class VectorStore:
     matrix: np.ndarray
 
 
-def article_units(article: Article) -> tuple[Unit, ...]:
-    """The title, aliases, phrasings and sections (with text) of an article."""
+def article_units(
+    article: Article, sections: Sequence[SectionDoc] | None = None
+) -> tuple[Unit, ...]:
+    """The title, aliases, phrasings and sections (with text) of an article.
+
+    sections: its `schema.article_sections`, when the caller already has them."""
     units = [Unit("title", "", article.title, article.title)]
     units.extend(Unit("alias", "", alias, alias) for alias in article.aliases if alias.strip())
     units.extend(Unit("question", "", q, q) for q in article.questions if q.strip())
     budget = LINE_UNITS
-    for section in article_sections(article):
+    for section in article_sections(article) if sections is None else sections:
         if not section.text.strip():
             continue
         title = section.title if section.anchor else article.title
@@ -128,10 +132,12 @@ def build_vectors(
     *,
     previous: VectorStore | None = None,
     keep: Mapping[str, str] | None = None,
+    sections: Mapping[str, Sequence[SectionDoc]] | None = None,
 ) -> VectorStore:
     """Vectors of `articles`, plus the rows of `keep` (path -> digest) copied from `previous`.
 
     An article whose path and digest are already in `previous` (same backend) is not re-embedded.
+    sections: path -> the article's sections, when the caller already has them.
     """
     reusable = previous if previous is not None and previous.backend == embedder.name else None
     blocks: list[np.ndarray] = []
@@ -156,7 +162,8 @@ def build_vectors(
         if old is not None and old.digest == digest:
             take(path, digest, reusable.matrix[old.start : old.start + old.count], old.units)  # type: ignore[union-attr]
         else:
-            pending.append((path, digest, article_units(article)))
+            known = (sections or {}).get(path)
+            pending.append((path, digest, article_units(article, known)))
     texts = [unit.text for _, _, units in pending for unit in units if not unit.mean_of]
     embedded = embedder.embed(texts) if texts else np.zeros((0, embedder.dimensions), np.float32)
     offset = 0

@@ -194,11 +194,15 @@ def run_browser(site: Path, queries: Sequence[Query], ids_by_path: dict[str, str
                 timeout=30_000, polling=5,
             )
             if engine != "kb":
-                while True:  # Their workers may still re-render an earlier query's answer.
+                # Their workers may still re-render an earlier query's answer; some pages never
+                # go quiet (a result list that keeps growing), so give up waiting after 3 s.
+                waited = 0.0
+                while waited < 3000:
                     changed = page.evaluate("() => performance.now() - __kbTiming.changed")
                     if changed >= SETTLE_QUIET_MS:
                         break
                     page.wait_for_timeout(SETTLE_QUIET_MS - changed + 5)
+                    waited += SETTLE_QUIET_MS - changed + 5
             timing = page.evaluate("() => [__kbTiming.last, __kbTiming.settled]")
             run.latencies_ms.append(max(0.0, timing[1] - timing[0]))
             hrefs = page.eval_on_selector_all("[data-kb-result]", "els => els.slice(0, 10).map(e => e.href)")

@@ -43,6 +43,8 @@ from supportkb.search.schema import (
 )
 
 from supportkb.search.vectors import (
+    MATRIX_FILE,
+    META_FILE,
     VECTORS_DIR,
     VectorStore,
     VectorsUnusable,
@@ -176,11 +178,34 @@ def open_vectors(generation: Path, embedder: Embedder) -> VectorStore:
 
     Raises VectorsUnusable (saying why) when they are missing, damaged or made otherwise.
     """
+    try:
+        stamp = tuple(
+            (item.stat().st_mtime_ns, item.stat().st_size)
+            for item in (
+                generation / MANIFEST_FILE,
+                generation / VECTORS_DIR / META_FILE,
+                generation / VECTORS_DIR / MATRIX_FILE,
+            )
+        )
+    except OSError:
+        stamp = None
+    key = (str(generation), embedder.name, embedder.dimensions, stamp)
+    if stamp is not None and key in _CHECKED_VECTORS:
+        return _CHECKED_VECTORS[key]
     manifest = Manifest.read(generation)
     digests = {path: str(entry.get("digest", "")) for path, entry in manifest.articles.items()}
-    return read_vectors(
+    store = read_vectors(
         generation, backend=embedder.name, dimensions=embedder.dimensions, digests=digests
     )
+    if stamp is not None:
+        # Checked once per process: `kb search` checks before updating and again on opening.
+        if len(_CHECKED_VECTORS) >= 2:
+            _CHECKED_VECTORS.pop(next(iter(_CHECKED_VECTORS)))
+        _CHECKED_VECTORS[key] = store
+    return store
+
+
+_CHECKED_VECTORS: dict[tuple[Any, ...], VectorStore] = {}
 
 
 def vectors_problem(generation: Path | None, embedder: Embedder | None) -> str | None:

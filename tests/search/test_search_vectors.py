@@ -196,3 +196,18 @@ def test_a_section_of_several_lines_gets_a_unit_per_line_and_their_mean(tmp_path
     expected = normalise_rows(rows[2:5].mean(axis=0, keepdims=True))[0]  # row 0 is the article
     assert np.allclose(rows[5], expected, atol=1e-6)
     assert np.allclose(np.linalg.norm(rows, axis=1), 1.0, atol=1e-5)
+
+
+def test_a_megabyte_article_is_indexed_with_its_text_cut_for_meaning(tmp_path: Path) -> None:
+    folder = tmp_path / "kb"
+    write_article(folder / "huge.md", "## Log\n\n" + ("refund money back lorem ipsum\n" * 35_000), title="Huge log")
+    write_article(folder / "small.md", "Reset your password.\n", title="Passwords")
+    write_article(folder / "empty.md", "", title="Empty")
+    write_article(folder / "other.md", "Rückerstattung innerhalb von 30 Tagen. 返金は30日以内。\n", title="Erstattung")
+    index = open_index_for_project(find_project(kb=folder))
+    store = open_vectors(index.generation, load_embedder("default"))  # type: ignore[arg-type]
+    huge = store.articles["huge.md"]
+    assert sum(1 for kind, _, _ in huge.units if kind == "line") == 0  # over the line budget: whole
+    assert np.isfinite(store.matrix).all()
+    assert index.search("password")[0].article_id == "small"
+    assert index.search("Rückerstattung")[0].article_id == "other"

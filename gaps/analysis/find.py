@@ -27,6 +27,7 @@ from supportkb.gaps.analysis.decisions import Decision, DecisionMatch, Decisions
 from supportkb.gaps.analysis.meaning import STRONG_CLOSENESS, TicketMeaning, closest_by_meaning, ticket_meaning
 from supportkb.gaps.analysis.phrasings import ArticlePhrasings, propose_for_articles
 from supportkb.gaps.analysis.taxonomy import Taxonomy, classify_cluster, severity_of_cluster
+from supportkb.generator.core.text import words
 
 if TYPE_CHECKING:
     from supportkb.gaps.tickets.reader import Ticket, TicketImport
@@ -367,7 +368,7 @@ def find_gaps(
         tickets_read=imported.tickets_read,
         tickets_skipped=imported.tickets_skipped,
         skipped=tuple((s.line, s.reason) for s in imported.skipped),
-        warnings=imported.warnings,
+        warnings=imported.warnings + _language_warnings(tickets, embedder),
         kb_root=str(kb_root),
         articles=len(articles),
         clusters=tuple(clusters),
@@ -510,6 +511,28 @@ def _demote_novel_questions(matches: list[TicketMatch], meaning: TicketMeaning, 
             if sum(len(context.members_of[r]) for r in member_rows) >= min_size and _novel_terms(member_rows, context):
                 for r in member_rows:
                     matches[r] = replace(matches[r], coverage="uncovered")
+
+
+def looks_foreign(text: str) -> bool:
+    """Probably not English: mostly letters outside the Latin script, or five distinct words and no English function word."""
+    from supportkb.generator.core.text import FUNCTION_WORDS, STOP_WORDS
+
+    letters = [ch for ch in text[:2_000] if ch.isalpha()]
+    if letters and sum(ch < "\u0250" for ch in letters) < len(letters) / 2:
+        return True
+    found = set(words(text[:2_000]))
+    return len(found) >= 5 and not any(w in FUNCTION_WORDS or w in STOP_WORDS for w in found)
+
+
+def _language_warnings(tickets: Sequence[Ticket], embedder: Embedder | None) -> tuple[str, ...]:
+    """A count of tickets that seem to be in another language, and what that means for them."""
+    foreign = sum(1 for t in tickets if t.text and looks_foreign(t.text))
+    if not foreign:
+        return ()
+    how = ("by meaning, the model (trained on English) places them poorly" if embedder is not None
+           else "only words they share with the articles match")
+    return (f"{foreign:,} ticket(s) seem to be in another language than English: they are matched as written, "
+            f"{how}; an article in their language answers them best",)
 
 
 def _fuse_matches(lexical: list[TicketMatch], meaning: TicketMeaning, articles: Sequence[Article]) -> list[TicketMatch]:

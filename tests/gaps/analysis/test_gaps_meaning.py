@@ -100,6 +100,25 @@ def test_hostile_tickets_are_counted_and_handled(tmp_path):
     report = analyse_export(tmp_path / "tickets.csv", tmp_path / "kb/articles", embeddings="default")
     assert report.tickets_read == 5 and report.tickets_skipped == 1
     assert sum(c.size for c in report.clusters) + report.unclustered == 5
+    assert any(w.startswith("2 ticket(s) seem to be in another language") for w in report.warnings), report.warnings
+
+
+@pytest.mark.parametrize(
+    ("text", "expect"),
+    [
+        ("Wie setze ich mein Passwort zurück, bitte?", True),
+        ("パスワードをリセットする方法", True),
+        ("Как сбросить пароль", True),
+        ("how do I reset my password", False),
+        ("jump start car", False),  # Too short to tell.
+        ("Export timesheet PDF", False),
+        ("", False),
+    ],
+)
+def test_looks_foreign(text, expect):
+    from supportkb.gaps.analysis.find import looks_foreign
+
+    assert looks_foreign(text) is expect
 
 
 def test_nearest_tickets_exact_and_tiny():

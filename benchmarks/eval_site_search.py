@@ -219,14 +219,15 @@ def run_browser(site: Path, queries: Sequence[Query], ids_by_path: dict[str, str
     return run
 
 
-def agent_rankings(project: Path, queries: Sequence[Query]) -> list[list[str]]:
-    """`kb search --batch --json` over the same articles."""
+def agent_rankings(project: Path, queries: Sequence[Query], *, embeddings: str = "") -> list[list[str]]:
+    """`kb search --batch --json` over the same articles (with --embeddings when given)."""
     with tempfile.TemporaryDirectory(prefix="kb-eval-") as tmp:
         batch = Path(tmp) / "queries.jsonl"
         batch.write_text("".join(json.dumps({"query": q.text}) + "\n" for q in queries), encoding="utf-8")
         env = dict(os.environ, XDG_CACHE_HOME=tmp)
         done = subprocess.run(
-            [sys.executable, "-m", "supportkb", "search", "--kb", str(project / "kb"), "--batch", str(batch), "--json"],
+            [sys.executable, "-m", "supportkb", "search", "--kb", str(project / "kb"), "--batch", str(batch), "--json",
+             *(["--embeddings", embeddings] if embeddings else [])],
             capture_output=True, text=True, env=env, cwd=REPO, check=False,
         )
     if done.returncode != 0:
@@ -265,9 +266,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--sets", default=",".join(SETS), help=f"comma-separated, of {', '.join(SETS)}")
     parser.add_argument("--engines", default=",".join(ENGINES), help=f"comma-separated, of {', '.join(ENGINES)}")
     parser.add_argument("--limit", type=int, default=0, help="only the first N queries of each set (quick runs)")
+    parser.add_argument("--agents", default="default,none",
+                        help="agent search runs: embedding backends for `kb search --embeddings` ('default': mkdocs.yml's)")
     args = parser.parse_args(argv)
     sets = [s for s in args.sets.split(",") if s]
     engines = [e for e in args.engines.split(",") if e]
+    agents = [a for a in args.agents.split(",") if a]
     from supportkb.generator.core.text import terms
 
     report: dict[str, object] = {}
@@ -288,16 +292,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             rows.append((f"site search, {engine}", score(run.rankings, queries, shares), run.latencies_ms, len(run.console_errors)))
             if run.console_errors:
                 print(f"  console errors ({engine}): {run.console_errors[:3]}", file=sys.stderr)
-        agent = agent_rankings(agent_project, queries)
-        rows.append(("agent search, kb search --batch", score(agent, queries, shares), [], 0))
+        for backend in agents:
+            agent = agent_rankings(agent_project, queries, embeddings="" if backend == "default" else backend)
+            label = "agent search, kb search --batch" + ("" if backend == "default" else f" --embeddings {backend}")
+            rows.append((label, score(agent, queries, shares), [], 0))
 
         print(f"\n{name}: {len(queries)} queries ({sum(shares)} share a non-stop word with some article)")
-        print(f"{'engine':<34}| MRR@10 | R@1   | R@5   | zero  | zero* | settled ms p50 | p95  | errors")
-        print(f"{'-' * 34}|--------|-------|-------|-------|-------|----------------|------|-------")
+        print(f"{'engine':<50}| MRR@10 | R@1   | R@5   | zero  | zero* | settled ms p50 | p95  | errors")
+        print(f"{'-' * 50}|--------|-------|-------|-------|-------|----------------|------|-------")
         for label, s, latencies, errors in rows:
             p50 = f"{statistics.median(latencies):.0f}" if latencies else "-"
             p95 = f"{percentile(latencies, 0.95):.0f}" if latencies else "-"
-            print(f"{label:<34}| {s['mrr10']:.3f}  | {s['r1']:.3f} | {s['r5']:.3f} | {s['zero']:.3f} | {s['zero_sharing']:.3f} | {p50:>14} | {p95:>4} | {errors}")
+            print(f"{label:<50}| {s['mrr10']:.3f}  | {s['r1']:.3f} | {s['r5']:.3f} | {s['zero']:.3f} | {s['zero_sharing']:.3f} | {p50:>14} | {p95:>4} | {errors}")
         print("zero*: zero-result rate among queries sharing a non-stop word with some article")
         report[name] = {label: {**s, "settled_ms_p50": statistics.median(lat) if lat else None,
                                 "settled_ms_p95": percentile(lat, 0.95) if lat else None, "console_errors": errors}
@@ -305,7 +311,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     previous = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.is_file() else {}
     merged = previous.get("sets", {}) if isinstance(previous, dict) else {}
-    merged.update({name: {"limit": args.limit, "engines": result} for name, result in report.items()})
+    for name, result in report.items():  # Rows of engines not run this time are kept.
+        earlier = merged.get(name, {}) if merged.get(name, {}).get("limit") == args.limit else {}
+        merged[name] = {"limit": args.limit, "engines": {**earlier.get("engines", {}), **result}}
     RESULTS.write_text(json.dumps({"sets": merged}, indent=2) + "\n", encoding="utf-8")
     return 0
 

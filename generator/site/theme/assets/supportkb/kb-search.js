@@ -321,6 +321,7 @@
 
   function isEnding(stem, rest) {
     if (SUFFIXES.has(rest)) return true;
+    if (rest === "e") return stem.length >= 5;  // "expire" -> "expir"; a short word keeps it ("note")
     return rest.length > 1 && rest[0] === stem[stem.length - 1] && SUFFIXES.has(rest.slice(1));
   }
 

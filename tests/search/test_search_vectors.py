@@ -84,7 +84,7 @@ def test_vectors_live_in_the_generation_and_match_the_manifest(help_center: Path
         "getting-started.md", "internal/refund-overrides.md",
     }
     matrix = np.load(folder / MATRIX_FILE)
-    assert matrix.shape == (meta["rows"], 256) and matrix.dtype == np.float32
+    assert matrix.shape == (meta["rows"], 256) and matrix.dtype == np.float16
     store = open_vectors(folder.parent, load_embedder("default"))  # type: ignore[arg-type]
     assert store.matrix.shape == matrix.shape
 

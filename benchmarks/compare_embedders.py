@@ -5,8 +5,8 @@
 For each backend: relevance of agent search on StackFAQ and on the covered tickets of clinc150 and
 hint3 (query = ticket, expected = its intent's article), hybrid = fused with today's lexical
 search exactly as `kb search` does (in-process); texts embedded per second on this machine
-(median of 3, short ticket-like texts and whole articles); peak RSS of a process that loads the
-backend and embeds 2,000 texts; and the package facts (wheel size, licence, publisher, last
+(median of 3, short ticket-like texts (2,000; 300 for the numpy MiniLM) and whole articles); peak RSS of a process that loads the
+backend and embeds 2,000 texts (resident memory added); and the package facts (wheel size, licence, publisher, last
 release) as inspected with `pip download` (written below, with the date they were checked).
 
 --minilm-dir: a folder with all-MiniLM-L6-v2's `model.safetensors` and `tokenizer.json` (e.g. the
@@ -151,7 +151,9 @@ def load(name: str, minilm_dir: Path | None) -> Any:
     return load_embedder(name)
 
 
-def accuracy(name: str, data: Path, minilm_dir: Path | None, scratch: Path) -> dict[str, tuple[float, float, float]]:
+def accuracy(
+    name: str, data: Path, minilm_dir: Path | None, scratch: Path, max_queries: int | None = None
+) -> dict[str, tuple[float, float, float]]:
     from supportkb.generator.core.articles import load_articles
     from supportkb.search.engine import SearchIndex
 
@@ -159,6 +161,7 @@ def accuracy(name: str, data: Path, minilm_dir: Path | None, scratch: Path) -> d
     found = {}
     for set_name, kb_dir, queries_file in dev_sets(data, scratch):
         queries = [json.loads(line) for line in queries_file.read_text(encoding="utf-8").splitlines() if line.strip()]
+        queries = queries[:max_queries] if max_queries else queries  # ticket files are shuffled
         articles = load_articles(kb_dir / "articles").articles
         index = SearchIndex.build(articles, embedder=embedder)
         rankings = [[hit.article_id for hit in index.search(q["query"], limit=10)] for q in queries]
@@ -171,16 +174,16 @@ def probe(name: str, data: Path, minilm_dir: Path | None) -> dict[str, float]:
     """Speed and peak memory, in a fresh process so one backend's memory does not hide another's."""
     import csv
 
-    base_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    from supportkb.generator.core.articles import load_articles
+
+    long = [a.body for a in load_articles(data / "search" / "stackfaq" / "articles").articles]
+    base_rss = _rss_mb()
     started = time.perf_counter()
     embedder = load(name, minilm_dir)
     load_s = time.perf_counter() - started
     with open(data / "tickets" / "clinc150" / "tickets.csv", encoding="utf-8", newline="") as handle:
-        short = [row["subject"] for row in csv.DictReader(handle)][:2000]
-    from supportkb.generator.core.articles import load_articles
-
-    long = [a.body for a in load_articles(data / "search" / "stackfaq" / "articles").articles]
-    timings = {"short": [], "long": []}
+        short = [row["subject"] for row in csv.DictReader(handle)][: 2000 if name != "minilm-l6-numpy" else 300]
+    timings: dict[str, list[float]] = {"short": [], "long": []}
     for _ in range(3):
         for kind, texts in (("short", short), ("long", long)):
             began = time.perf_counter()
@@ -195,16 +198,32 @@ def probe(name: str, data: Path, minilm_dir: Path | None) -> dict[str, float]:
         "short_per_s": round(statistics.median(timings["short"])),
         "long_per_s": round(statistics.median(timings["long"])),
         "one_query_ms": round(one_query_ms, 3),
-        "rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 - base_rss),
+        "rss_mb": round(_rss_mb() - base_rss),
     }
+
+
+def _rss_mb() -> float:
+    """Resident memory now (Linux /proc), in MB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss) / 1024
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--minilm-dir", type=Path, help="all-MiniLM-L6-v2 files (measurement only)")
+    parser.add_argument(
+        "--max-queries", type=int, help="first N queries of each set (the numpy MiniLM is slow)"
+    )
     parser.add_argument("--probe", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    from threadpoolctl import threadpool_limits
+
+    # Small products on BLAS threads wait on each other on a busy 2-core machine (see
+    # generator/core/embeddings.py MATVEC_ROWS); one thread measures each backend fairly.
+    threadpool_limits(1)
     if args.probe:
         print(json.dumps(probe(args.probe, args.data, args.minilm_dir)))
         return 0
@@ -215,7 +234,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="kb-compare-") as scratch:
         for name in backends:
             print(f"measuring {name} ...", file=sys.stderr, flush=True)
-            scores = accuracy(name, args.data, args.minilm_dir, Path(scratch))
+            scores = accuracy(name, args.data, args.minilm_dir, Path(scratch), args.max_queries)
+            print(f"  {name}: {scores}", file=sys.stderr, flush=True)
             speed: dict[str, Any] = {}
             if name != "none":
                 command = [sys.executable, __file__, "--probe", name, "--data", str(args.data)]
@@ -224,7 +244,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                 done = subprocess.run(command, capture_output=True, text=True, check=True)
                 speed = json.loads(done.stdout.strip().splitlines()[-1])
             rows.append((name, scores, speed))
-    print("\nAccuracy: agent search, hybrid (fused with today's lexical ranking), MRR@10 / R@1 / R@5\n")
+            print(f"  {name}: {scores} {speed}", file=sys.stderr, flush=True)
+    limit = f", first {args.max_queries} queries of each set" if args.max_queries else ""
+    print(
+        "\nAccuracy: agent search, hybrid (fused with today's lexical ranking), "
+        f"MRR@10 / R@1 / R@5{limit}\n"
+    )
     print("| backend | stackfaq | clinc150 covered tickets | hint3 covered tickets |")
     print("|---|---|---|---|")
     for name, scores, _ in rows:

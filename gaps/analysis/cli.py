@@ -79,8 +79,13 @@ def gaps_command(
     from supportkb.generator.core.errors import KBError
     from supportkb.generator.core.project import find_project
 
+    from supportkb.search.settings import backend_setting
+
+    project = find_project(kb=kb_dir, config_file=config_file)
     if kb_dir is None:
-        kb_dir = find_project(config_file=config_file).articles_dir
+        kb_dir = project.articles_dir
+    if not embeddings:
+        embeddings = backend_setting(project)  # mkdocs.yml's embedding_backend, as kb search and kb stale
     if not kb_dir.is_dir():
         raise KBError(f"knowledge-base folder not found: {kb_dir}", hint="pass --kb with a folder of Markdown files")
     started = time.perf_counter()
@@ -108,7 +113,7 @@ def gaps_command(
         on_stage=stage,
         on_progress=progress,
         decisions_path=None if no_decisions else (decisions_file or "auto"),
-        embeddings=embeddings or "default",
+        embeddings=embeddings,
     )
     click.echo(
         f"Read {report.tickets_read:,} tickets from {tickets.path} ({report.source_format}); "

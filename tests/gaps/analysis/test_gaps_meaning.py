@@ -173,3 +173,19 @@ def test_decision_finds_its_cluster_by_meaning(bank, tmp_path):
         (bank / "kb/gaps-decisions.yml").unlink()
     assert report.decisions_applied == 1
     assert _holding(report, "D0").decision.kind == "wont-write"
+
+
+@pytest.mark.parametrize(("setting", "embeds"), [("none", False), ("default", True)])
+def test_kb_gaps_reads_the_backend_from_mkdocs_yml(bank, tmp_path, monkeypatch, setting, embeds):
+    from click.testing import CliRunner
+
+    from supportkb.cli import main as kb
+
+    (bank / "mkdocs.yml").write_text(
+        f"site_name: Bank help\ndocs_dir: kb/articles\nplugins:\n  - supportkb:\n      embedding_backend: {setting}\n",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(bank)
+    result = CliRunner().invoke(kb, ["gaps", "tickets.csv", "--format", "json", "-o", str(tmp_path / "gaps.json")])
+    assert result.exit_code == 0, result.output
+    assert ("Embedding" in result.output) is embeds

@@ -91,7 +91,7 @@ def article_passages(
         for alias in article.aliases:
             add(alias, "alias")
         # A summary the loader derived from the first paragraph repeats the body's sentences.
-        if article.summary and "summary" not in getattr(article, "derived", ()):
+        if article.summary and "summary" not in article.derived:
             add(article.summary, "summary")
         for question in article.questions:
             add(question, "question")

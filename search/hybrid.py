@@ -59,7 +59,7 @@ class SemanticIndex:
             [store.articles[path].count for path in self.paths], dtype=np.int64
         )
         self.articles = (
-            np.ascontiguousarray(store.matrix[starts])
+            np.ascontiguousarray(store.matrix[starts], dtype=np.float32)
             if count
             else np.zeros((0, store.dimensions), np.float32)
         )
@@ -94,7 +94,7 @@ class SemanticIndex:
         lengths = np.maximum(ends - starts, 0)
         offsets = np.concatenate(([0], np.cumsum(lengths)[:-1]))
         rows = np.repeat(starts - offsets, lengths) + np.arange(int(lengths.sum()))
-        cosines = dot_rows(self.store.matrix[rows], query_vector)
+        cosines = dot_rows(self.store.matrix[rows].astype(np.float32), query_vector)
         owner = np.repeat(np.arange(len(ordinals)), lengths)
         order = np.lexsort((-cosines, owner))
         first = np.searchsorted(owner[order], np.arange(len(ordinals)))

@@ -50,6 +50,7 @@ SECTION_CHARS = 2_000
 """A section's meaning is read from its first 2,000 characters (its start says what it is about);
 this keeps index builds of long manuals within half again the time of a words-only build."""
 LINE_CHARS = 500
+STORED_DTYPE = np.float16
 LABEL_CHARS = 120
 
 
@@ -96,6 +97,7 @@ class VectorStore:
     articles: Mapping[str, ArticleRows]
     """Article path -> its rows."""
     matrix: np.ndarray
+    """STORED_DTYPE (rows, dimensions): as stored; callers convert the rows they compute with."""
 
 
 def article_units(
@@ -150,33 +152,36 @@ def build_vectors(
     sections: path -> the article's sections, when the caller already has them.
     """
     reusable = previous if previous is not None and previous.backend == embedder.name else None
-    blocks: list[np.ndarray] = []
     entries: dict[str, ArticleRows] = {}
+    # Rows kept from `previous` are copied with one gather (a block per article is slow at
+    # thousands of articles); new rows follow them.
+    kept_rows: list[range] = []
     start = 0
 
-    def take(path: str, digest: str, rows: np.ndarray, units: tuple[tuple[str, str, str], ...]) -> None:
+    def keep_old(path: str, digest: str, old: ArticleRows) -> None:
         nonlocal start
-        entries[path] = ArticleRows(digest=digest, start=start, units=units)
-        blocks.append(rows)
-        start += len(rows)
+        entries[path] = ArticleRows(digest=digest, start=start, units=old.units)
+        kept_rows.append(range(old.start, old.start + old.count))
+        start += old.count
 
     for path, digest in (keep or {}).items():
         old = reusable.articles.get(path) if reusable else None
         if old is None or old.digest != digest:
             raise VectorsUnusable(f"no stored vectors for {path}")
-        take(path, digest, reusable.matrix[old.start : old.start + old.count], old.units)  # type: ignore[union-attr]
+        keep_old(path, digest, old)
     pending: list[tuple[str, str, tuple[Unit, ...]]] = []
     for article in articles:
         path, digest = str(article.path), article_digest(article)
         old = reusable.articles.get(path) if reusable else None
         if old is not None and old.digest == digest:
-            take(path, digest, reusable.matrix[old.start : old.start + old.count], old.units)  # type: ignore[union-attr]
+            keep_old(path, digest, old)
         else:
             known = (sections or {}).get(path)
             pending.append((path, digest, article_units(article, known)))
     texts = [unit.text for _, _, units in pending for unit in units if not unit.mean_of]
     embedded = embedder.embed(texts) if texts else np.zeros((0, embedder.dimensions), np.float32)
     offset = 0
+    fresh: list[np.ndarray] = []
     for path, digest, units in pending:
         rows = np.zeros((len(units), embedder.dimensions), np.float32)
         for position, unit in enumerate(units):
@@ -189,11 +194,25 @@ def build_vectors(
         whole = normalise_rows(rows.mean(axis=0, keepdims=True)) if len(rows) else np.zeros(
             (1, embedder.dimensions), np.float32
         )
-        take(path, digest, np.vstack([whole, rows]), tuple((u.kind, u.anchor, u.label) for u in units))
+        entries[path] = ArticleRows(
+            digest=digest, start=start, units=tuple((u.kind, u.anchor, u.label) for u in units)
+        )
+        fresh.extend((whole, rows))
+        start += 1 + len(rows)
+    parts: list[np.ndarray] = []
+    if kept_rows:
+        assert reusable is not None
+        starts = np.fromiter((r.start for r in kept_rows), dtype=np.int64, count=len(kept_rows))
+        counts = np.fromiter((len(r) for r in kept_rows), dtype=np.int64, count=len(kept_rows))
+        offsets = np.concatenate(([0], np.cumsum(counts)[:-1]))
+        index = np.repeat(starts - offsets, counts) + np.arange(int(counts.sum()))
+        parts.append(reusable.matrix[index])
+    if fresh:
+        parts.append(np.concatenate(fresh).astype(STORED_DTYPE))
     matrix = (
-        np.ascontiguousarray(np.vstack(blocks), dtype=np.float32)
-        if blocks
-        else np.zeros((0, embedder.dimensions), np.float32)
+        np.ascontiguousarray(np.concatenate(parts), dtype=STORED_DTYPE)
+        if parts
+        else np.zeros((0, embedder.dimensions), STORED_DTYPE)
     )
     return VectorStore(embedder.name, embedder.dimensions, entries, matrix)
 
@@ -208,7 +227,7 @@ def write_vectors(generation: Path, store: VectorStore) -> None:
     """Write the store into a generation folder (not yet live, so plain writes are safe)."""
     folder = generation / VECTORS_DIR
     folder.mkdir(exist_ok=True)
-    stored = store.matrix.astype(np.float16)
+    stored = np.asarray(store.matrix, dtype=STORED_DTYPE)
     np.save(folder / MATRIX_FILE, stored, allow_pickle=False)
     meta = {
         "format": FORMAT,
@@ -244,7 +263,7 @@ def read_vectors(
     if meta.get("backend") != backend:
         raise VectorsUnusable(f"vectors made by {meta.get('backend')!r}, not {backend!r}")
     if (
-        matrix.dtype != np.float16
+        matrix.dtype != STORED_DTYPE
         or matrix.ndim != 2
         or matrix.shape != (meta.get("rows"), dimensions)
         or meta.get("dimensions") != dimensions
@@ -252,7 +271,6 @@ def read_vectors(
         raise VectorsUnusable(f"vectors have the wrong shape {matrix.shape}")
     if meta.get("checksum") != _checksum(matrix):
         raise VectorsUnusable("vectors file is damaged (checksum mismatch)")
-    matrix = matrix.astype(np.float32)
     articles: dict[str, ArticleRows] = {}
     try:
         for path, entry in meta["articles"].items():

@@ -192,10 +192,10 @@ def test_a_section_of_several_lines_gets_a_unit_per_line_and_their_mean(tmp_path
     counting = CountingEmbedder()
     store = build_vectors([article], counting)  # type: ignore[arg-type]
     assert counting.texts == ["Billing FAQ", "Questions", "How do I pay by card", "Can I cancel at any time"]
-    rows = store.matrix
+    rows = store.matrix.astype(np.float32)  # stored as float16
     expected = normalise_rows(rows[2:5].mean(axis=0, keepdims=True))[0]  # row 0 is the article
-    assert np.allclose(rows[5], expected, atol=1e-6)
-    assert np.allclose(np.linalg.norm(rows, axis=1), 1.0, atol=1e-5)
+    assert np.allclose(rows[5], expected, atol=2e-3)
+    assert np.allclose(np.linalg.norm(rows, axis=1), 1.0, atol=2e-3)
 
 
 def test_a_megabyte_article_is_indexed_with_its_text_cut_for_meaning(tmp_path: Path) -> None:

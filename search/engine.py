@@ -305,35 +305,35 @@ class SearchIndex:
         say what was closest by meaning."""
         assert self._semantic is not None and self.embedder is not None
         query_vector = self.embedder.embed([text])[0]
-        closest = self._semantic.rank(
+        meaning = self._semantic.rank(
             query_vector, include_internal=include_internal, also=[r.path for r in lexical]
         )
-        if not closest:
+        if not meaning.scores:
             return [self._hit_of(r) for r in lexical[:limit]]
         lexical_scores: dict[str, float] = {}
         by_path: dict[str, Ranked] = {}
         for ranked in lexical:  # Fuzzy ones come first; a path's first score is its best.
             lexical_scores.setdefault(ranked.path, ranked.score)
             by_path.setdefault(ranked.path, ranked)
-        fused = fuse_lexical_semantic(lexical_scores, meaning_scores(closest))
+        fused = fuse_lexical_semantic(lexical_scores, meaning_scores(meaning.scores))
         hits: list[Hit] = []
         floor = MEANING_FLOOR if lexical_scores else MEANING_ALONE_FLOOR
         for path, score in fused:
             if len(hits) == limit:
                 break
-            meaning = closest.get(path)
-            if path not in lexical_scores and (meaning is None or meaning.score < floor):
+            if path not in lexical_scores and meaning.scores.get(path, -1.0) < floor:
                 continue  # Found by meaning alone, and not close: noise ("xylophone").
+            closest = meaning.closest(path)
             ranked = by_path.get(path)
-            hit = self._hit_of(ranked) if ranked else self._meaning_hit(path, meaning)
+            hit = self._hit_of(ranked) if ranked else self._meaning_hit(path, closest)
             if hit is None:
                 continue
             hits.append(
                 dataclasses.replace(
                     hit,
                     score=round(score, 4),
-                    closest=meaning.label if meaning else "",
-                    closeness=round(meaning.cosine, 2) if meaning else None,
+                    closest=closest.label if closest else "",
+                    closeness=round(closest.cosine, 2) if closest else None,
                 )
             )
         return hits

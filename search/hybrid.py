@@ -73,22 +73,25 @@ class SemanticIndex:
         include_internal: bool,
         also: Iterable[str] = (),
         limit: int = SEMANTIC_CANDIDATES,
-    ) -> dict[str, Closest]:
-        """Best `limit` articles by meaning (path -> Closest), plus the articles in `also`."""
+    ) -> MeaningRanking:
+        """Best `limit` articles by meaning, plus the articles in `also`."""
         if not len(self.paths) or not np.any(query_vector):
-            return {}
+            return MeaningRanking({}, {})
         whole = dot_rows(self.articles, query_vector)
         if not include_internal:
             whole[self.is_internal] = -np.inf
         pool = min(len(whole), 2 * limit)
         top = np.argpartition(-whole, pool - 1)[:pool] if pool < len(whole) else np.arange(len(whole))
         candidates = dict.fromkeys(int(i) for i in top if np.isfinite(whole[i]))
-        for path in also:
+        wanted = set(also)
+        for path in wanted:
             ordinal = self.ordinal_of.get(path)
             if ordinal is not None and np.isfinite(whole[ordinal]):
                 candidates[ordinal] = None
+        if not candidates:
+            return MeaningRanking({}, {})
         # Every candidate's units in one gather and one product; the best unit per candidate by
-        # a stable sort on (candidate, -cosine).
+        # a stable sort on (candidate, -cosine). Python touches only the few hits shown.
         ordinals = np.fromiter(candidates, dtype=np.int64, count=len(candidates))
         starts, ends = self.unit_start[ordinals], self.unit_end[ordinals]
         lengths = np.maximum(ends - starts, 0)
@@ -98,25 +101,55 @@ class SemanticIndex:
         owner = np.repeat(np.arange(len(ordinals)), lengths)
         order = np.lexsort((-cosines, owner))
         first = np.searchsorted(owner[order], np.arange(len(ordinals)))
-        found: dict[str, Closest] = {}
-        for position, ordinal in enumerate(ordinals.tolist()):
-            path = self.paths[ordinal]
-            article_cosine = float(whole[ordinal])
-            if lengths[position]:
-                best = int(order[first[position]])
-                kind, anchor, label = self.store.articles[path].units[best - int(offsets[position])]
-                cosine = float(cosines[best])
-            else:
-                kind, anchor, label, cosine = "article", "", "", article_cosine
-            score = (1 - UNIT_SHARE) * article_cosine + UNIT_SHARE * cosine
-            found[path] = Closest(score, kind, anchor, label, cosine)
-        ranked = sorted(found.items(), key=lambda item: (-item[1].score, item[0]))
-        keep = {path for path, _ in ranked[:limit]} | set(also)
-        return {path: closest for path, closest in ranked if path in keep}
+        has_units = lengths > 0
+        article_cosines = whole[ordinals]
+        if len(order):
+            best = np.where(has_units, order[np.minimum(first, len(order) - 1)], -1)
+            unit_cosines = np.where(has_units, cosines[np.maximum(best, 0)], article_cosines)
+        else:
+            best = np.full(len(ordinals), -1)
+            unit_cosines = article_cosines
+        scores = (1 - UNIT_SHARE) * article_cosines + UNIT_SHARE * unit_cosines
+        ranked = np.lexsort((ordinals, -scores))
+        paths = self.paths
+        found: dict[str, float] = {}
+        details: dict[str, tuple[int, int, float, float]] = {}
+        for rank, position in enumerate(ranked.tolist()):
+            path = paths[int(ordinals[position])]
+            if rank < limit or path in wanted:
+                found[path] = float(scores[position])
+                unit = int(best[position]) - int(offsets[position]) if has_units[position] else -1
+                details[path] = (unit, position, float(unit_cosines[position]), float(scores[position]))
+        return MeaningRanking(found, details, self.store)
 
 
-def meaning_scores(closest: Mapping[str, Closest], limit: int = SEMANTIC_CANDIDATES) -> dict[str, float]:
+class MeaningRanking:
+    """Articles by meaning: scores for fusion, and what was closest, worked out for shown hits."""
+
+    def __init__(
+        self,
+        scores: dict[str, float],
+        details: Mapping[str, tuple[int, int, float, float]],
+        store: VectorStore | None = None,
+    ) -> None:
+        self.scores = scores
+        """path -> meaning score, best first."""
+        self._details = details
+        self._store = store
+
+    def closest(self, path: str) -> Closest | None:
+        found = self._details.get(path)
+        if found is None or self._store is None:
+            return None
+        unit, _, cosine, score = found
+        if unit < 0:
+            return Closest(score, "article", "", "", cosine)
+        kind, anchor, label = self._store.articles[path].units[unit]
+        return Closest(score, kind, anchor, label, cosine)
+
+
+def meaning_scores(scores: Mapping[str, float], limit: int = SEMANTIC_CANDIDATES) -> dict[str, float]:
     """The best `limit` meaning scores: the semantic ranking fusion sees (its own top, as the
     lexical side is its own top)."""
-    ranked = sorted(closest.items(), key=lambda item: (-item[1].score, item[0]))[:limit]
-    return {path: c.score for path, c in ranked}
+    ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:limit]
+    return dict(ranked)

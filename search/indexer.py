@@ -178,17 +178,7 @@ def open_vectors(generation: Path, embedder: Embedder) -> VectorStore:
 
     Raises VectorsUnusable (saying why) when they are missing, damaged or made otherwise.
     """
-    try:
-        stamp = tuple(
-            (item.stat().st_mtime_ns, item.stat().st_size)
-            for item in (
-                generation / MANIFEST_FILE,
-                generation / VECTORS_DIR / META_FILE,
-                generation / VECTORS_DIR / MATRIX_FILE,
-            )
-        )
-    except OSError:
-        stamp = None
+    stamp = _vectors_stamp(generation)
     key = (str(generation), embedder.name, embedder.dimensions, stamp)
     if stamp is not None and key in _CHECKED_VECTORS:
         return _CHECKED_VECTORS[key]
@@ -199,13 +189,38 @@ def open_vectors(generation: Path, embedder: Embedder) -> VectorStore:
     )
     if stamp is not None:
         # Checked once per process: `kb search` checks before updating and again on opening.
-        if len(_CHECKED_VECTORS) >= 2:
-            _CHECKED_VECTORS.pop(next(iter(_CHECKED_VECTORS)))
-        _CHECKED_VECTORS[key] = store
+        _remember(key, store)
     return store
 
 
 _CHECKED_VECTORS: dict[tuple[Any, ...], VectorStore] = {}
+
+
+def _vectors_stamp(generation: Path) -> tuple[tuple[int, int], ...] | None:
+    try:
+        return tuple(
+            (item.stat().st_mtime_ns, item.stat().st_size)
+            for item in (
+                generation / MANIFEST_FILE,
+                generation / VECTORS_DIR / META_FILE,
+                generation / VECTORS_DIR / MATRIX_FILE,
+            )
+        )
+    except OSError:
+        return None
+
+
+def _remember(key: tuple[Any, ...], store: VectorStore) -> None:
+    if len(_CHECKED_VECTORS) >= 2:
+        _CHECKED_VECTORS.pop(next(iter(_CHECKED_VECTORS)))
+    _CHECKED_VECTORS[key] = store
+
+
+def _remember_written(generation: Path, embedder: Embedder, store: VectorStore) -> None:
+    """The store this process just wrote needs no reading back and checking when opened."""
+    stamp = _vectors_stamp(generation)
+    if stamp is not None:
+        _remember((str(generation), embedder.name, embedder.dimensions, stamp), store)
 
 
 def vectors_problem(generation: Path | None, embedder: Embedder | None) -> str | None:
@@ -439,6 +454,8 @@ def _commit_changes(
             )
             write_vectors(generation, store)
         _write_manifest(generation, wanted)
+        if embedder is not None:
+            _remember_written(generation, embedder, store)
     except BaseException:
         shutil.rmtree(generation, ignore_errors=True)
         raise
@@ -461,9 +478,13 @@ def _full_build_locked(
         index = whoosh_index.create_in(str(generation), make_schema())
         postings, sections = _add_all(index, articles)
         write_postings(generation, postings)
+        store = None
         if embedder is not None:
-            write_vectors(generation, build_vectors(articles, embedder, sections=sections))
+            store = build_vectors(articles, embedder, sections=sections)
+            write_vectors(generation, store)
         _write_manifest(generation, _manifest_for(articles, synonyms, file_states, source))
+        if embedder is not None and store is not None:
+            _remember_written(generation, embedder, store)
     except BaseException:
         shutil.rmtree(generation, ignore_errors=True)
         raise

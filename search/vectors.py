@@ -42,14 +42,14 @@ if TYPE_CHECKING:
 VECTORS_DIR = "vectors"
 MATRIX_FILE = "vectors.npy"
 META_FILE = "meta.json"
-FORMAT = 3
+FORMAT = 4
 """Bump when units or files change: vectors of another format are rebuilt."""
 LINE_UNITS = 64
 """Lines embedded on their own per article; sections past this budget are embedded whole."""
-SECTION_CHARS = 2_000
-"""A section's meaning is read from its first 2,000 characters (its start says what it is about);
+SECTION_CHARS = 1_000
+"""A section's meaning is read from its first 1,000 characters (its start says what it is about);
 this keeps index builds of long manuals within half again the time of a words-only build."""
-LINE_CHARS = 500
+LINE_CHARS = 300
 STORED_DTYPE = np.float16
 LABEL_CHARS = 120
 

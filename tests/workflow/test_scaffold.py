@@ -51,7 +51,7 @@ def test_init_writes_a_complete_project(tmp_path: Path, kb) -> None:
 
 
 def test_synonyms_file_is_what_search_reads(project: Path) -> None:
-    from supportkb.search.synonyms import load_synonyms
+    from supportkb.generator.core.synonyms import load_synonyms
 
     assert load_synonyms(project / "kb/synonyms.yml")["log in"] == ["sign in", "login", "signin"]
 

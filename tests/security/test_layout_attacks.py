@@ -30,7 +30,7 @@ ENV_SECRET = "STRIPE_SECRET_KEY=sk_live_51HtKq9f3zXw"
 
 
 def every_text(site: Path) -> str:
-    """All files under the site, gzip ones unpacked: pages, sitemap.xml, search/search_index.json."""
+    """All files under the site, gzip ones unpacked: pages, sitemap.xml, the search index (search/kb/)."""
     texts = []
     for path in sorted(site.rglob("*")):
         if path.is_file():
@@ -90,7 +90,7 @@ def test_internal_article_in_an_unusual_layout_stays_off_the_site(tmp_path: Path
     layout(tmp_path / "kb/articles")
     site = build_site(config).site_dir
     text = every_text(site)
-    assert (site / "sitemap.xml").is_file() and (site / "search/search_index.json").is_file()
+    assert (site / "sitemap.xml").is_file() and (site / "search/kb/index.json").is_file()
     assert "Refunds are paid back to the card" in text, "the public articles are still published"
     assert SECRET_TITLE not in text
     assert "recovery phrase" not in text

@@ -40,7 +40,7 @@ def test_init_writes_a_complete_project(tmp_path: Path, kb) -> None:
     assert config["site_name"] == "Acme Support Help Center"
     assert config["docs_dir"] == "kb/articles"
     assert config["theme"]["name"] == "material"
-    assert {"supportkb": {"lint": {"max_title_length": 70, "near_duplicate_threshold": 0.7, "review_every": "365d", "disable": [], "severity": {}}}} in config["plugins"]
+    assert {"supportkb": {"search": "kb", "lint": {"max_title_length": 70, "near_duplicate_threshold": 0.7, "review_every": "365d", "disable": [], "severity": {}}}} in config["plugins"]
 
     project = find_project(start=root)
     assert [c.id for c in load_categories(project.categories_file)] == ["getting-started", "account", "troubleshooting"]

@@ -17,6 +17,7 @@ from tests.generator.site.badinput import make_bad_project
 from tests.generator.site.conftest import SampleSite, SiteServer, serve_site
 
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+SETTLED = "() => ['done', 'empty'].includes(document.querySelector('[data-kb-search-state]').getAttribute('data-kb-search-state'))"
 ARTIFACTS = REPO_ROOT / "tests" / "artifacts"
 
 
@@ -104,12 +105,12 @@ def test_searching_an_alias_finds_the_article(visit: Visit, sample_site: SampleS
     page = visit.page
     page.locator("#kb-searchbox-input").click()
     page.keyboard.type(alias, delay=15)
-    page.wait_for_selector(".md-search-result__item")
-    top = page.locator(".md-search-result__item h1").all_inner_texts()[:3]
+    page.wait_for_function(SETTLED)
+    top = page.locator("[data-kb-result] .kb-search__title").all_inner_texts()[:3]
     assert article.title in top, (alias, top)
     shoot(visit, "search")
-    page.locator(".md-search-result__item", has=page.locator(f"h1:text-is({article.title!r})")).first.locator("a").first.click()
-    page.wait_for_url(re.compile(re.escape(article.url) + r"(\?h=[^#]*)?$"))
+    page.locator("[data-kb-result]", has=page.locator(f".kb-search__title:text-is({article.title!r})")).first.click()
+    page.wait_for_url(re.compile(re.escape(article.url) + r"(#[^#]*)?$"))
 
 
 def test_keyboard_only_search_and_navigation(visit: Visit, sample_site: SampleSite) -> None:
@@ -123,14 +124,14 @@ def test_keyboard_only_search_and_navigation(visit: Visit, sample_site: SampleSi
     else:
         raise AssertionError("the search box cannot be reached with Tab")
     page.keyboard.type(alias, delay=15)
-    page.wait_for_selector(".md-search-result__item")
-    assert page.evaluate("document.activeElement.classList.contains('md-search__input')")
+    page.wait_for_function(SETTLED)
+    assert page.evaluate("document.activeElement.hasAttribute('data-kb-search')")
     for _ in range(3):
         page.keyboard.press("ArrowDown")
         if article.title in page.evaluate("document.activeElement.textContent"):
             break
     page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(re.escape(article.url) + r"(\?h=[^#]*)?$"))
+    page.wait_for_url(re.compile(re.escape(article.url) + r"(#[^#]*)?$"))
     # From the article, Tab reaches the breadcrumb back to its category.
     for _ in range(40):
         page.keyboard.press("Tab")
@@ -216,9 +217,8 @@ def test_internal_articles_cannot_be_opened_or_found(visit: Visit, sample_site: 
     visit.goto("")
     page.locator("#kb-searchbox-input").click()
     page.keyboard.type(article.title, delay=10)
-    page.wait_for_selector(".md-search-result__meta:not(:empty)")
-    page.wait_for_timeout(300)
-    assert article.title not in page.locator(".md-search-result").inner_text()
+    page.wait_for_function(SETTLED)
+    assert article.title not in page.locator("[data-kb-search-state]").inner_text()
 
 
 # --- accessibility ----------------------------------------------------------------------------
@@ -246,7 +246,7 @@ def test_axe_finds_no_serious_violations(browser: Any, sample_server: SiteServer
         tab.goto("")
         tab.page.locator("#kb-searchbox-input").click()
         tab.page.keyboard.type("invoice", delay=10)
-        tab.page.wait_for_selector(".md-search-result__item")
+        tab.page.wait_for_selector("[data-kb-result]")
         # Results re-render and fade in while the last keystrokes are processed; check what a
         # reader sees once they have settled (a loaded CI machine caught them mid-transition).
         tab.page.wait_for_load_state("networkidle")
@@ -282,7 +282,7 @@ def test_hostile_front_matter_never_runs(browser: Any, bad_server: SiteServer) -
         assert "<script>" in tab.page.locator("article h1").inner_text() or "<script>" in tab.page.title()
         tab.page.keyboard.press("/")
         tab.page.keyboard.type("Pay invoices", delay=10)
-        tab.page.wait_for_selector(".md-search-result__item")
+        tab.page.wait_for_selector("[data-kb-result]")
         assert tab.page.evaluate("typeof window.__kbxss") == "undefined"
         tab.goto("odd/rtl/")
         assert tab.page.locator("article h1").inner_text().startswith("إعداد الفواتير")

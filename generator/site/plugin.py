@@ -16,8 +16,9 @@ from mkdocs.structure.files import File, Files
 
 from supportkb.generator.site.article_page import with_article_header
 from supportkb.generator.core.articles import Article, LoadResult, is_unrendered_markdown_name, load_articles
-from supportkb.generator.core.categories import Category, load_categories
+from supportkb.generator.core.categories import Category, help_center_categories, load_categories
 from supportkb.generator.site.config import SupportKBConfig
+from supportkb.generator.core.embeddings import load_embedder
 from supportkb.generator.core.errors import KBError
 from supportkb.generator.site.pages import (
     ArticleLink,
@@ -114,13 +115,14 @@ class SupportKBPlugin(BasePlugin[SupportKBConfig]):
                 pagefind_executable()  # Fail before building, not after.
             if self.config.search == "kb":
                 self.synonyms = load_synonyms(self.kb_dir(config) / "synonyms.yml")
+            load_embedder(self.config.embedding_backend)  # Fail before building (loaded once; related articles use it).
         except KBError as exc:
             raise PluginError(str(exc)) from exc
         # Before MkDocs walks docs_dir (it follows every link, out of the folder and round loops):
         # the same loading and rules as `kb check`, so a refused layout never reaches that walk.
         self.loaded = self._load_and_validate(config)
-        # Nav titles reach Material's templates unescaped; categories.yml is writers' text.
-        config.nav = [{"Home": "index.md"}] + [{Markup(escape(c.title)): category_src_uri(c)} for c in self.categories]
+        # A folder categories.yml does not list still gets its category page, titled from its name.
+        self.categories = help_center_categories(self.categories, self.loaded.articles)
         config.validation.nav.omitted_files = logging.DEBUG  # Articles are reached through category pages.
         self._configure_theme(config)
         self._configure_search(config)
@@ -210,7 +212,8 @@ class SupportKBPlugin(BasePlugin[SupportKBConfig]):
         category_urls: dict[str, str] = {}
         for category in self.categories:
             src_uri = category_src_uri(category)
-            existing = files.get_file_from_path(src_uri)
+            # A folder's own index.md or README.md (MkDocs serves either at the folder's URL) is its page.
+            existing = files.get_file_from_path(src_uri) or files.get_file_from_path(f"{category.id}/README.md")
             if existing is None:
                 page_url = f"{category.id}/" if config.use_directory_urls else f"{category.id}/index.html"
                 in_category = [a for a in public if a.category == category.id]
@@ -218,7 +221,12 @@ class SupportKBPlugin(BasePlugin[SupportKBConfig]):
                 existing = File.generated(config, src_uri, content=content)
                 files.append(existing)
             category_urls[category.id] = existing.url
-            self.category_by_src[src_uri] = category
+            self.category_by_src[existing.src_uri] = category
+        # Nav titles reach Material's templates unescaped; categories.yml is writers' text.
+        config.nav = [{"Home": "index.md"}] + [
+            {Markup(escape(c.title)): next(src for src, listed in self.category_by_src.items() if listed is c)}
+            for c in self.categories
+        ]
 
         try:
             featured_ids = load_featured_ids(self.kb_dir(config))
@@ -237,7 +245,7 @@ class SupportKBPlugin(BasePlugin[SupportKBConfig]):
         return files
 
     def _plan_articles(self, public: list[Article], urls: dict[str, str], category_urls: dict[str, str]) -> None:
-        related = find_related(public, limit=self.config.related_limit)
+        related = find_related(public, limit=self.config.related_limit, embeddings=self.config.embedding_backend)
         by_id = {a.id: a for a in public}
         categories = {c.id: c for c in self.categories}
         for article in public:

@@ -85,3 +85,9 @@ def test_folder_categories_get_a_page_listing_their_articles(tmp_path: Path) -> 
     markdown = category_page_markdown(billing, in_billing, urls, page_url="billing/")
     assert "# Billing" in markdown
     assert '<a href="Refund%20policy/">Refund policy</a>' in markdown or '<a href="Refund policy/">Refund policy</a>' in markdown
+
+
+def test_the_build_writes_a_page_for_each_folder_category(vault_site: Path) -> None:
+    billing = page(vault_site, "billing")
+    assert billing.find("h1").get_text(strip=True) == "Billing"
+    assert "Refund policy" in billing.get_text()

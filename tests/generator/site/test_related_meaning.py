@@ -58,3 +58,19 @@ def test_embeddings_none_is_words_only(tmp_path: Path) -> None:
     with_default = find_related(articles, limit=3)  # the shipped model: still a valid answer
     assert set(with_default) == {a.id for a in articles}
     assert all("refunds" not in ids for article_id, ids in with_default.items() if article_id == "refunds")
+
+
+def test_the_build_uses_embedding_backend_and_refuses_an_unknown_one_before_building(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from tests.generator.kbproject import MKDOCS_YML
+
+    write_kb(tmp_path / "kb/articles")
+    config = MKDOCS_YML.replace("  - supportkb", "  - supportkb:\n      embedding_backend: nosuch", 1)
+    assert config != MKDOCS_YML
+    (tmp_path / "mkdocs.yml").write_text(config, encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "mkdocs", "build"], capture_output=True, text=True, cwd=tmp_path)
+    assert run.returncode == 1
+    assert "unknown embedding backend 'nosuch'" in run.stderr and "Traceback" not in run.stderr
+    assert not (tmp_path / "site").exists()

@@ -128,13 +128,18 @@ def _check_wikilinks(article: Article, shown: str, by_path: dict[str, Article], 
     found: list[Diagnostic] = []
     for link in article.wikilinks:
 
-        def add(message: str, hint: str, code: str) -> None:
-            found.append(Diagnostic(shown, link.line, link.col, "error", message, hint, code))
+        def add(message: str, hint: str, code: str, severity: str = "error") -> None:
+            found.append(Diagnostic(shown, link.line, link.col, severity, message, hint, code))
 
         if link.path is None:
             close = index.suggest(link.target)
-            hint = f"did you mean [[{close}]]?" if close else "write the file name of an article (without .md) or its title"
-            add(f"{link.raw} names no article or file", hint, "missing-article")
+            if close or link.is_embed:
+                hint = f"did you mean [[{close}]]?" if close else "write the file name of an article (without .md) or its title"
+                add(f"{link.raw} names no article or file", hint, "missing-article")
+            else:
+                # Like nothing here: often text in double brackets (a TOML [[table]], a formula), shown as written.
+                hint = "write the file name of an article or its title; if it is text, put it in `backticks`"
+                add(f"{link.raw} names no article or file; it is shown as text", hint, "unresolved-wikilink", "warning")
             continue
         target = by_path.get(link.path)
         if target is None:

@@ -162,3 +162,12 @@ def test_repeated_findings_are_grouped_in_text_and_listed_with_all() -> None:
     assert format_report(report, "text", show_all=True).splitlines() == [f.format() for f in findings]
     assert format_report(report, "github").count("::error ") == 10
     assert len(json.loads(format_report(report, "json"))["findings"]) == 11
+
+
+def test_double_brackets_that_name_nothing_are_text_not_an_error(tmp_path: Path) -> None:
+    vault = make_vault(tmp_path / "vault")
+    page = vault / "getting-started/config.md"
+    page.write_text("Add a table:\n\n[[inputs.mysql]] then var folders = [[folderName,folderURL]];\n", encoding="utf-8")
+    code, output = check(vault)
+    assert code == 0, output
+    assert f"{page}:3:1: warning: [[inputs.mysql]] names no article or file; it is shown as text" in output

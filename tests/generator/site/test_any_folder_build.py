@@ -91,3 +91,13 @@ def test_the_build_writes_a_page_for_each_folder_category(vault_site: Path) -> N
     billing = page(vault_site, "billing")
     assert billing.find("h1").get_text(strip=True) == "Billing"
     assert "Refund policy" in billing.get_text()
+
+
+def test_double_brackets_that_name_nothing_build_as_the_text_written(tmp_path: Path) -> None:
+    make_vault(tmp_path / "kb/articles")
+    (tmp_path / "kb/articles/getting-started/config.md").write_text(
+        "# Config\n\nAdd [[inputs.mysql]] to the file.\n", encoding="utf-8"
+    )
+    (tmp_path / "mkdocs.yml").write_text(MKDOCS_YML, encoding="utf-8")
+    site = build_site(tmp_path / "mkdocs.yml").site_dir
+    assert "Add [[inputs.mysql]] to the file." in page(site, "getting-started/config").get_text()

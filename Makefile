@@ -44,6 +44,7 @@ eval: setup
 	$(BIN)/python benchmarks/eval_gaps.py
 	$(BIN)/python benchmarks/ceiling_gaps.py
 	$(BIN)/python benchmarks/eval_staleness.py
+	$(BIN)/python benchmarks/eval_site_search.py --limit 625
 
 ## Speed and size benchmarks (medians of >= 3 runs; JSON under benchmarks/results/). Takes a while.
 bench: setup browser

@@ -17,6 +17,7 @@ from urllib.parse import quote
 from mkdocs.utils import get_relative_url
 
 from supportkb.generator.core.articles import Article, url_for_path
+from supportkb.generator.core.derived import first_paragraph
 from supportkb.generator.core.markdown_scan import WikiLink
 
 _H1 = re.compile(r"<h1\b[^>]*>.*?</h1>", re.DOTALL | re.IGNORECASE)
@@ -40,10 +41,24 @@ def is_marked_stale(article: Article) -> bool:
     return True
 
 
+def _squashed(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def repeats_opening(summary: str, body: str) -> bool:
+    """True when the summary says what the body's first paragraph already says (possibly cut short)."""
+    opening = first_paragraph(body)
+    if not opening:
+        return False
+    said, opens = _squashed(summary), _squashed(opening.removesuffix("…"))
+    return said == opens or (opening.endswith("…") and said.startswith(opens))
+
+
 def article_header_html(article: Article) -> str:
     """Summary, "Last reviewed" line and, when marked stale, the out-of-date notice."""
     parts = []
-    if article.summary and "summary" not in article.derived:  # A derived summary is the first paragraph: shown once, below.
+    # A summary that is the first paragraph (derived, or written so by an import) is shown once, below.
+    if article.summary and "summary" not in article.derived and not repeats_opening(article.summary, article.body):
         parts.append(f'<p class="kb-lead">{html.escape(article.summary)}</p>')
     if article.reviewed is not None:
         day = article.reviewed

@@ -101,3 +101,18 @@ def test_double_brackets_that_name_nothing_build_as_the_text_written(tmp_path: P
     (tmp_path / "mkdocs.yml").write_text(MKDOCS_YML, encoding="utf-8")
     site = build_site(tmp_path / "mkdocs.yml").site_dir
     assert "Add [[inputs.mysql]] to the file." in page(site, "getting-started/config").get_text()
+
+
+@pytest.mark.parametrize(
+    ("summary", "body", "repeats"),
+    [
+        ("You can move to another plan at any time.", "You can move to another  plan at any time.\n\n## Steps\n", True),
+        ("Move to another plan.", "You can move to another plan at any time.\n", False),
+        ("A" * 150 + " more words that go on and on past the cut " + "b" * 80, "A" * 150 + " more words that go on and on past the cut " + "b" * 80 + "\n", True),
+        ("Plans and prices.", "## Steps\n\n1. Open billing.\n", False),
+    ],
+)
+def test_a_summary_that_is_the_opening_paragraph_is_not_shown_twice(summary: str, body: str, repeats: bool) -> None:
+    from supportkb.generator.site.article_page import repeats_opening
+
+    assert repeats_opening(summary, body) is repeats

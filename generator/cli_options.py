@@ -42,6 +42,18 @@ config_option = click.option("-f", "--config-file", type=click.Path(path_type=Pa
 output_option = click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE", help=OUTPUT_HELP)
 
 
+def embeddings_option(matches: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """--embeddings NAME|none, spelt and defaulted the same in every command that matches by meaning."""
+    return click.option(
+        "--embeddings",
+        "embeddings",
+        metavar="NAME",
+        default=None,
+        help=f"Embedding backend for {matches} by meaning (default: mkdocs.yml's embedding_backend, "
+        "else 'default'); 'none': by words only.",
+    )
+
+
 def project_options(function: Callable[..., Any]) -> Callable[..., Any]:
     """--kb and -f/--config-file: which articles and which project a command works on."""
     return kb_option(config_option(function))

@@ -11,6 +11,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 import click
 
+from supportkb.generator.cli_options import embeddings_option as shared_embeddings_option
 from supportkb.generator.cli_options import format_options, output_option, project_options, write_output
 from supportkb.generator.core.errors import KBError
 
@@ -28,14 +29,7 @@ def _project_options(function: Any) -> Any:
     return project_options(function)
 
 
-embeddings_option = click.option(
-    "--embeddings",
-    "embeddings",
-    metavar="NAME",
-    default=None,
-    help="Embedding backend for search by meaning (default: mkdocs.yml's embedding_backend, "
-    "else 'default'); 'none': words only.",
-)
+embeddings_option = shared_embeddings_option("search")
 
 
 def _find_project(kb_dir: Path | None, config_file: Path | None) -> Project:

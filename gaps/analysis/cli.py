@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from supportkb.gaps.tickets.formats import FORMAT_NAMES
-from supportkb.generator.cli_options import TicketInput, format_options, output_option, project_options, ticket_options, write_output
+from supportkb.generator.cli_options import TicketInput, embeddings_option, format_options, output_option, project_options, ticket_options, write_output
 
 if TYPE_CHECKING:
     from supportkb.gaps.tickets.reader import ReadOptions
@@ -36,9 +36,7 @@ if TYPE_CHECKING:
 @click.option("--propose-questions", "questions_file", type=click.Path(path_type=Path, dir_okay=False),
               help="Write, per article, the phrasings customers used in tickets it answers (YAML to review "
                    "and copy into `questions:`).")
-@click.option("--embeddings", "embeddings", metavar="NAME", default=None,
-              help="Embedding backend for judging coverage and clustering by meaning (default: 'default'); "
-                   "'none': by words only.")
+@embeddings_option("judging coverage and clustering")
 @click.option("-q", "--quiet", is_flag=True, help="No progress messages (totals are still printed).")
 def gaps_command(
     tickets: TicketInput,

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from supportkb.generator.cli_options import format_options, output_option, project_options, write_output
+from supportkb.generator.cli_options import embeddings_option, format_options, output_option, project_options, write_output
 
 if TYPE_CHECKING:
     from supportkb.generator.core.articles import LoadResult
@@ -33,13 +33,7 @@ if TYPE_CHECKING:
     default=None,
     help="List at least this many articles when they have evidence, those below the threshold as lower-confidence candidates (default 10; 0: only the threshold).",
 )
-@click.option(
-    "--embeddings",
-    "embeddings",
-    metavar="NAME",
-    default=None,
-    help="Embedding backend for matching entries by meaning (default: mkdocs.yml's embedding_backend, else 'default'); 'none': words and names only.",
-)
+@embeddings_option("matching entries")
 @click.option("--fail-on", type=click.FloatRange(0, 1), metavar="SCORE", help="Exit 1 if any article scores at least SCORE (for CI).")
 @click.option("--mark", is_flag=True, help="Write 'stale_since: <version>' into the flagged articles' front matter. All or nothing on errors; after an interruption, run it again to finish.")
 @click.option("--overdue", is_flag=True, help="Instead: list articles whose reviewed + review_every has passed.")

@@ -48,6 +48,15 @@ def folder_notes(loaded: LoadResult, categories: tuple[Category, ...], *, strict
     notes: list[Note] = []
     if not strict:
         notes.extend(_derived_fields(loaded))
+    unpublished = [a for a in loaded.articles if "audience" in a.derived]
+    if unpublished:
+        notes.append(Note(
+            "unpublished",
+            f"{len(unpublished)} article{'s say' if len(unpublished) != 1 else ' says'} 'publish: false' or 'draft: true', so {'they are' if len(unpublished) != 1 else 'it is'} internal: for agents, never on the site",
+            "write 'audience: public' to publish one, or delete that line",
+            len(unpublished),
+            tuple(f"{loaded.shown_path(a)}:{a.line_of('publish') if 'publish' in a.meta else a.line_of('draft')}" for a in unpublished[:SHOWN_EXAMPLES]),
+        ))
     at_top = [a for a in loaded.articles if a.category is None and not is_home_page(a.path)]
     if at_top:
         notes.append(Note(

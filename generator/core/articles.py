@@ -24,6 +24,8 @@ KNOWN_KEYS: frozenset[str] = frozenset(
         "title", "id", "summary", "category", "tags", "product_area", "features", "audience",
         "owner", "reviewed", "review_every", "aliases", "questions", "related", "redirect_from",
         "stale_since", "stale_marked", "featured",
+        # Other tools' "not for the public site" (publish: false, draft: true): read as audience internal.
+        "publish", "draft",
         # Keys MkDocs and Material understand on a page.
         "template", "hide", "icon", "status", "subtitle", "description", "search", "title_prefix",
     }
@@ -75,7 +77,8 @@ class Article:
     wikilinks: tuple[WikiLink, ...] = ()
     """`[[...]]` links, resolved against the whole folder by load_articles."""
     derived: frozenset[str] = frozenset()
-    """Fields the file leaves out and the loader derived (see derived.py): 'title', 'id', 'category', 'summary'."""
+    """Fields the file leaves out and the loader derived (see derived.py): 'title', 'id', 'category', 'summary',
+    and 'audience' (internal, from another tool's 'publish: false' or 'draft: true')."""
     meta: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
     """Raw front matter, for plugins and templates."""
     key_lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
@@ -459,7 +462,12 @@ def read_article(
         summary = first_paragraph(parsed.body)
         if summary:
             derived.add("summary")
-    audience = text_field("audience") or "public"
+    audience = text_field("audience")
+    if audience is None and (meta.get("publish") is False or meta.get("draft") is True):
+        # Obsidian Publish's 'publish: false', a static-site generator's 'draft: true': not for customers.
+        audience = "internal"
+        derived.add("audience")
+    audience = audience or "public"
     if audience not in ("public", "internal"):
         problem(lines.get("audience", 1), f"audience must be 'public' or 'internal', not {audience!r}", "the article is treated as internal until this is fixed", "audience")
         audience = "internal"  # Safe side: never publish an article whose audience is unclear.

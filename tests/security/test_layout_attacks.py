@@ -365,3 +365,17 @@ def test_wikilink_to_a_file_name_full_of_markup_characters_stays_one_safe_link(t
     links = page.select("article a.kb-wikilink")
     assert [a.get_text() for a in links] == [name, 'a "quoted" alias']
     assert {a["href"] for a in links} == {"../Q%26A%20%22x%22%20%27y%27%201%3C2/"}
+
+
+@pytest.mark.parametrize("marker", ["publish: false", "draft: true"])
+def test_an_article_another_tool_keeps_unpublished_stays_off_the_site(tmp_path: Path, marker: str) -> None:
+    """A folder brought from Obsidian Publish or a static-site generator: its unpublished pages stay unpublished."""
+    config = make_project(tmp_path)
+    (tmp_path / "kb/articles/billing/partner-override.md").write_text(
+        f"---\n{marker}\n---\n# {SECRET_TITLE}\n\n{SECRET_BODY}\n", encoding="utf-8"
+    )
+    site = build_site(config).site_dir
+    text = every_text(site)
+    assert "Refunds are paid back to the card" in text, "the public articles are still published"
+    assert SECRET_TITLE not in text
+    assert "recovery phrase" not in text

@@ -31,7 +31,7 @@ from supportkb.generator.site.pages import (
     load_featured_ids,
 )
 from supportkb.generator.site.redirects import Redirect, plan_redirects, stable_url, write_redirects
-from supportkb.generator.site.related import find_related
+from supportkb.generator.site.related import find_related, has_own_related_section
 from supportkb.generator.site.seo import ROBOTS_FILE, absolute_url, open_graph, robots_txt
 from supportkb.generator.core.synonyms import load_synonyms
 from supportkb.generator.site.site_search import (
@@ -260,7 +260,7 @@ class SupportKBPlugin(BasePlugin[SupportKBConfig]):
                 url=urls[article.id],
                 stable_url=stable_url(article.id) if self.config.stable_links else urls[article.id],
                 breadcrumbs=tuple(crumbs),
-                related=links,
+                related=() if has_own_related_section(article) else links,  # The writer's own list wins.
                 aliases=article.aliases,
                 tags=article.tags,
                 category=category.title if category else "",

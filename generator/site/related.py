@@ -53,6 +53,14 @@ MEANING_FLOOR = 0.5
 """A neighbour by meaning alone (no shared strong term) needs at least this cosine."""
 
 
+OWN_RELATED_HEADINGS = frozenset({"related", "related articles", "related pages", "related topics", "see also"})
+
+
+def has_own_related_section(article: Article) -> bool:
+    """True when the writer (or the help center it was imported from) lists related pages itself."""
+    return any(" ".join(h.title.lower().split()) in OWN_RELATED_HEADINGS for h in article.headings)
+
+
 def find_related(
     articles: Sequence[Article], *, limit: int = 5, embeddings: str | None = None
 ) -> dict[str, tuple[str, ...]]:

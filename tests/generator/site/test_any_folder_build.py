@@ -116,3 +116,16 @@ def test_a_summary_that_is_the_opening_paragraph_is_not_shown_twice(summary: str
     from supportkb.generator.site.article_page import repeats_opening
 
     assert repeats_opening(summary, body) is repeats
+
+
+def test_a_page_with_its_own_related_list_gets_no_second_one(tmp_path: Path) -> None:
+    make_vault(tmp_path / "kb/articles")
+    (tmp_path / "kb/articles/billing/Change your plan.md").write_text(
+        "# Change your plan\n\nMove to another plan any time.\n\n## Related articles\n\n- [[Refund policy]]\n", encoding="utf-8"
+    )
+    (tmp_path / "mkdocs.yml").write_text(MKDOCS_YML, encoding="utf-8")
+    site = build_site(tmp_path / "mkdocs.yml").site_dir
+    headings = [h.get_text(strip=True).rstrip("¶") for h in page(site, "billing/Change your plan").select("h2")]
+    assert headings.count("Related articles") == 1
+    other = [h.get_text(strip=True).rstrip("¶") for h in page(site, "billing/Refund policy").select("h2")]
+    assert "Related articles" in other, "pages without their own list still get the generated one"

@@ -186,7 +186,7 @@ def _check_links(article: Article, shown: str, loaded: LoadResult, by_path: dict
             found.append(Diagnostic(shown, link.line, link.col, "error", message, hint, code))
 
         if not file_part:
-            if anchor and anchor not in {h.anchor for h in article.headings}:
+            if anchor and anchor not in article.anchors:
                 add(f"link to missing section #{anchor}", _did_you_mean(anchor, {h.anchor for h in article.headings}, "this article's headings"), "missing-anchor")
             continue
         if resolved.startswith("../"):
@@ -198,7 +198,7 @@ def _check_links(article: Article, shown: str, loaded: LoadResult, by_path: dict
             page = article_at(resolved, by_path)
             if page is None and resolved not in category_ids and resolved != ".":
                 add(f"folder {file_part!r} has no index.md or README.md", "link to one of its articles, or add an index.md to the folder", "missing-file")
-            elif page is not None and anchor and anchor not in {h.anchor for h in page.headings}:
+            elif page is not None and anchor and anchor not in page.anchors:
                 add(f"link to missing section #{anchor} in {file_part!r}", _did_you_mean(anchor, {h.anchor for h in page.headings}, "that article's headings"), "missing-anchor")
             continue
         if link.is_image or not resolved.endswith(".md"):
@@ -212,7 +212,7 @@ def _check_links(article: Article, shown: str, loaded: LoadResult, by_path: dict
             continue
         if linked.is_internal and not article.is_internal:
             add(f"public article links internal article {file_part!r}", "customers cannot open internal articles; link a public one or make this article internal", "public-links-internal")
-        if anchor and anchor not in {h.anchor for h in linked.headings}:
+        if anchor and anchor not in linked.anchors:
             add(f"link to missing section #{anchor} in {file_part!r}", _did_you_mean(anchor, {h.anchor for h in linked.headings}, "that article's headings"), "missing-anchor")
     return found
 

@@ -15,7 +15,7 @@ from supportkb.generator.core.derived import category_from_path, first_paragraph
 from supportkb.generator.core.errors import Diagnostic
 from supportkb.generator.core.frontmatter import FrontMatterProblem, split_front_matter
 from supportkb.generator.core.links import WikiIndex
-from supportkb.generator.core.markdown_scan import Heading, Link, WikiLink, scan_markdown, scan_wikilinks
+from supportkb.generator.core.markdown_scan import Heading, Link, WikiLink, scan_element_ids, scan_markdown, scan_wikilinks
 
 Audience = Literal["public", "internal"]
 
@@ -72,6 +72,8 @@ class Article:
     body_line: int = 1
     """1-based file line where the body starts."""
     headings: tuple[Heading, ...] = ()
+    element_ids: frozenset[str] = frozenset()
+    """Ids set on other elements (attr_list `{ #id }`, HTML `id=`): anchors a link may name too."""
     links: tuple[Link, ...] = ()
     has_front_matter: bool = False
     wikilinks: tuple[WikiLink, ...] = ()
@@ -88,6 +90,11 @@ class Article:
     def path_id(self) -> str:
         """The id the article's path gives it; its short link while it has no explicit id."""
         return path_id(self.path)
+
+    @property
+    def anchors(self) -> frozenset[str]:
+        """Every `#fragment` a link to this article may name: heading anchors and element ids."""
+        return frozenset(h.anchor for h in self.headings) | self.element_ids
 
     @property
     def is_internal(self) -> bool:
@@ -498,6 +505,7 @@ def read_article(
         body=parsed.body,
         body_line=parsed.body_line,
         headings=headings,
+        element_ids=scan_element_ids(parsed.body),
         links=links,
         has_front_matter=parsed.present,
         wikilinks=scan_wikilinks(parsed.body, first_line=parsed.body_line),

@@ -128,6 +128,26 @@ def _scan_links(line: str, number: int) -> list[Link]:
     return found
 
 
+_ELEMENT_ID = re.compile(
+    r"\{:?(?:[^{}\n]*\s)?#([A-Za-z][\w.:-]*)[^{}\n]*\}"  # attr_list: `text{ #id }`, `[link](x){ #id .class }`
+    r"|<[a-zA-Z][^>\n]*\s(?:id|name)=[\"']([^\"'\s]+)[\"']"  # HTML: `<a id="x">`, `<a name="x">`
+)
+
+
+def scan_element_ids(body: str) -> frozenset[str]:
+    """Ids written on elements other than headings: link targets as much as heading anchors are."""
+    if "#" not in body and "id=" not in body and "name=" not in body:
+        return frozenset()
+    lines = body.splitlines()
+    found: set[str] = set()
+    for line, is_code in zip(lines, code_line_flags(lines), strict=True):
+        if is_code or not ("{" in line or "=" in line):
+            continue
+        masked = _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line)
+        found.update(m.group(1) or m.group(2) for m in _ELEMENT_ID.finditer(masked))
+    return frozenset(found)
+
+
 def scan_wikilinks(body: str, *, first_line: int = 1) -> tuple[WikiLink, ...]:
     """The `[[...]]` links of a Markdown body; fenced code and code spans are skipped."""
     if "[[" not in body:

@@ -171,3 +171,17 @@ def test_double_brackets_that_name_nothing_are_text_not_an_error(tmp_path: Path)
     code, output = check(vault)
     assert code == 0, output
     assert f"{page}:3:1: warning: [[inputs.mysql]] names no article or file; it is shown as text" in output
+
+
+def test_ids_on_other_elements_are_link_targets_as_mkdocs_renders_them(tmp_path: Path) -> None:
+    vault = make_vault(tmp_path / "vault")
+    (vault / "getting-started/faq.md").write_text(
+        "# FAQ\n\n[__Why a subscription?__](#why-subscription){ #why-subscription }\n\n"
+        '<a id="old-anchor"></a>\n\nSee [why](#why-subscription), [old](#old-anchor).\n\n'
+        "```\n{ #in-code }\n```\n\nAnd [code](#in-code).\n",
+        encoding="utf-8",
+    )
+    code, output = check(vault)
+    assert "#why-subscription" not in output and "#old-anchor" not in output
+    assert "link to missing section #in-code" in output, "an id inside fenced code is not an anchor"
+    assert code == 1

@@ -39,14 +39,6 @@ def _article_json(article: ArticleRef | None) -> dict[str, Any] | None:
     }
 
 
-def _decision_json(cluster: Cluster) -> dict[str, Any] | None:
-    decision = cluster.decision
-    if decision is None:
-        return None
-    return {"decision": decision.kind, "line": decision.line, "note": decision.note,
-            "article": cluster.best_article.path if decision.kind == "covered" and cluster.best_article else None}
-
-
 def cluster_to_json(cluster: Cluster) -> dict[str, Any]:
     """The contract keys first (label ... product_area), then the rest."""
     return {
@@ -75,7 +67,6 @@ def cluster_to_json(cluster: Cluster) -> dict[str, Any]:
             {"id": s.id, "text": s.text, "created": s.created.isoformat() if s.created else None}
             for s in cluster.representatives
         ],
-        "decision": _decision_json(cluster),
         "reasons": {
             "coverage": cluster.coverage_reason,
             "case_type": cluster.case_type_reason,
@@ -85,7 +76,8 @@ def cluster_to_json(cluster: Cluster) -> dict[str, Any]:
 
 
 def report_to_json(report: GapReport) -> dict[str, Any]:
-    """The JSON document `kb gaps --format json` prints."""
+    """The JSON document `kb gaps --format json` prints: a contract scripts and evaluations read,
+    so its keys stay as they are (decisions and linked tickets show in each cluster's reasons)."""
     return {
         "tickets_read": report.tickets_read,
         "tickets_skipped": report.tickets_skipped,
@@ -104,15 +96,6 @@ def report_to_json(report: GapReport) -> dict[str, Any]:
             for key in ("case_type", "product_area", "severity")
         },
         "generated_at": report.generated_at,
-        "linked_tickets": report.linked_tickets,
-        "decisions": {
-            "file": report.decisions_file or None,
-            "applied": report.decisions_applied,
-            "unmatched": [
-                {"line": m.decision.line, "decision": m.decision.kind, "questions": list(m.decision.questions), "reason": m.reason}
-                for m in report.decisions_unmatched
-            ],
-        },
     }
 
 

@@ -149,13 +149,13 @@ def test_cli_json_reports_decisions(project):
     result = CliRunner().invoke(main, ["gaps", str(root / "tickets.csv"), "--kb", str(root / "kb"), "--format", "json"])
     assert result.exit_code == 0, result.output
     document = json.loads(result.stdout)
-    assert document["decisions"]["applied"] == 1
-    assert [u["line"] for u in document["decisions"]["unmatched"]] == [4]
+    assert "decisions" not in document and "linked_tickets" not in document, "the JSON contract keeps its keys"
     outlook = next(c for c in document["clusters"] if set(c["ticket_ids"]) & set(ids["outlook"]))
-    assert outlook["decision"] == {"decision": "wont-write", "line": 2, "note": "", "article": None}
+    assert "a writer decided not to write an article (" in outlook["reasons"]["coverage"]
     assert "Applied 1 writers' decision(s)" in result.stderr
+    assert "gaps-decisions.yml:4:" in result.stderr  # the decision that matches nothing now
     ignored = CliRunner().invoke(main, ["gaps", str(root / "tickets.csv"), "--kb", str(root / "kb"), "--format", "json", "--no-decisions"])
-    assert json.loads(ignored.stdout)["decisions"] == {"file": None, "applied": 0, "unmatched": []}
+    assert "a writer decided" not in ignored.stdout
 
 
 def test_cli_missing_decisions_file_is_a_clear_error(project):

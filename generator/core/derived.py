@@ -32,7 +32,6 @@ _NOT_PROSE = re.compile(
 )
 """Lines that start something other than a paragraph: headings, lists, quotes, tables,
 admonitions (MkDocs, Docusaurus), HTML, template tags, lone images and embeds, rules."""
-_WIKILINK_TEXT = re.compile(r"!?\[\[([^\[\]|#]*)(?:#([^\[\]|]*))?(?:\|([^\[\]]*))?\]\]")
 
 
 def is_home_page(relative: PurePosixPath) -> bool:
@@ -107,8 +106,7 @@ def first_paragraph(body: str) -> str:
             break
         paragraph.append(line.strip())
     text = " ".join(paragraph)
-    text = _WIKILINK_TEXT.sub(lambda m: m.group(3) or m.group(1) or m.group(2) or "", text)
-    text = inline_text(text).strip()
+    text = inline_text(text).strip()  # Wikilinks read as the words they show, there too.
     return _shorten(text, SUMMARY_LENGTH)
 
 

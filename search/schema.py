@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 from whoosh.fields import ID, STORED, TEXT, Schema
 
-from supportkb.generator.core.markdown_text import plain_text
+from supportkb.generator.core.search_fields import SearchSection as SectionDoc
+from supportkb.generator.core.search_fields import article_field_texts, article_sections
 from supportkb.search.analysis import make_spelling_analyzer
 from supportkb.search.postings import Row
 
@@ -54,15 +55,6 @@ def row_key(path: str, position: int | str) -> str:
 
 
 @dataclass(frozen=True)
-class SectionDoc:
-    """One searchable section: its anchor ('' for the text before the first heading)."""
-
-    anchor: str
-    title: str
-    text: str
-
-
-@dataclass(frozen=True)
 class IndexEntries:
     """One article's Whoosh documents and ranking rows."""
 
@@ -70,28 +62,6 @@ class IndexEntries:
     rows: tuple[Row, ...]
     sections: tuple[SectionDoc, ...] = ()
     """The sections the rows were made of (the vectors reuse them: Markdown is read once)."""
-
-
-def article_sections(article: Article) -> tuple[SectionDoc, ...]:
-    """The intro (if any) and every section, with plain text; a leading H1 counts as the intro."""
-    found: list[SectionDoc] = []
-    intro = plain_text(article.intro())
-    sections = article.sections()
-    if sections and sections[0].heading.level == 1 and not intro:
-        intro = plain_text(sections[0].text)
-        sections = sections[1:]
-    # The top of the article always counts as a section, titled by the article's title, so a
-    # query that names the article links to the article rather than to one of its sections.
-    found.append(SectionDoc(anchor="", title=article.title, text=intro))
-    for section in sections:
-        found.append(
-            SectionDoc(
-                anchor=section.heading.anchor,
-                title=section.heading.title,
-                text=plain_text(section.text),
-            )
-        )
-    return tuple(found)
 
 
 def article_digest(article: Article) -> str:
@@ -122,13 +92,12 @@ def index_entries(article: Article) -> IndexEntries:
     sections = article_sections(article)
     path = str(article.path)
     is_internal = article.is_internal
-    keywords = [
-        *article.tags,
-        article.category or "",
-        article.product_area or "",
-        *article.features,
-    ]
-    names = "\n".join([article.title, *article.aliases])
+    fields = article_field_texts(article, sections)
+    # Customers' phrasings (`questions:`) rank with the summary here: they say what the article
+    # answers, in the words people type.
+    del fields["questions"]
+    fields["summary"] = "\n".join([article.summary or "", *article.questions])
+    names = fields["title"]
     data = {
         "title": article.title,
         "summary": article.summary,
@@ -156,15 +125,7 @@ def index_entries(article: Article) -> IndexEntries:
             article_id=article.id,
             position=0,
             is_internal=is_internal,
-            fields={
-                "title": names,
-                # Customers' phrasings (`questions:`) rank with the summary: they say what the
-                # article answers, in the words people type.
-                "summary": "\n".join([article.summary or "", *article.questions]),
-                "headings": "\n".join(s.title for s in sections if s.anchor),
-                "keywords": "\n".join(k.replace("-", " ").replace("_", " ") for k in keywords if k),
-                "body": "\n".join(s.text for s in sections),
-            },
+            fields=fields,
         )
     ]
     for position, section in enumerate(sections, start=1):

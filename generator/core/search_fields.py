@@ -2,7 +2,7 @@
 
 The top of the article (titled by the article) and each heading's part, as plain text; the title
 field holds the aliases too (other names for the same answer), keywords hold tags, category,
-product area and features. Agent search's index (search/schema.py builds the same today) and the
+product area and features. Agent search's index (search/schema.py) and the
 help site's static index (generator/site/static_index.py) read one article the same way.
 """
 

@@ -515,13 +515,13 @@ def _demote_novel_questions(matches: list[TicketMatch], meaning: TicketMeaning, 
 
 def looks_foreign(text: str) -> bool:
     """Probably not English: mostly letters outside the Latin script, or five distinct words and no English function word."""
-    from supportkb.generator.core.text import FUNCTION_WORDS, STOP_WORDS
+    from supportkb.generator.core.text import FUNCTION_WORDS
 
     letters = [ch for ch in text[:2_000] if ch.isalpha()]
     if letters and sum(ch < "\u0250" for ch in letters) < len(letters) / 2:
         return True
     found = set(words(text[:2_000]))
-    return len(found) >= 5 and not any(w in FUNCTION_WORDS or w in STOP_WORDS for w in found)
+    return len(found) >= 5 and not any(w in FUNCTION_WORDS for w in found)
 
 
 def _language_warnings(tickets: Sequence[Ticket], embedder: Embedder | None) -> tuple[str, ...]:

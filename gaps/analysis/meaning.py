@@ -66,6 +66,8 @@ class TicketMeaning:
     vectors: Any
     """float32 (rows, dimensions), unit length (zero rows for texts the model knows no word of)."""
     passage_vectors: Any
+    passage_article: Any
+    """The article (index) each passage belongs to."""
     article: Any
     """Closest article per row (index), by its closest passage."""
     passage: Any
@@ -129,6 +131,7 @@ def ticket_meaning(embedder: Embedder, texts: Sequence[str], passages: Sequence[
     return TicketMeaning(
         vectors=vectors,
         passage_vectors=passage_vectors,
+        passage_article=owners,
         article=owners[best_passage] if len(owners) else np.zeros(n, dtype=np.int64),
         passage=best_passage,
         cosine=cosine,
@@ -221,8 +224,8 @@ def closest_by_meaning(meaning: TicketMeaning, rows: Sequence[int], weights: Seq
     """Mean raw cosine (weighted by duplicates) of these rows to the article's closest passage."""
     import numpy as np
 
-    columns = [i for i, p in enumerate(passages) if p.article == article]
-    if not columns or not len(rows):
+    columns = np.flatnonzero(meaning.passage_article == article)
+    if not len(columns) or not len(rows):
         return 0.0
     best = (meaning.vectors[list(rows)] @ meaning.passage_vectors[columns].T).max(axis=1)
     w = np.asarray(weights, dtype=np.float64)

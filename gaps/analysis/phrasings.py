@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from supportkb.generator.core.text import STOP_WORDS, stem_word, words
+from supportkb.generator.core.text import terms
 
 if TYPE_CHECKING:
     from supportkb.generator.core.articles import Article
@@ -53,7 +53,7 @@ class ArticlePhrasings:
 
 
 def _key(text: str) -> frozenset[str]:
-    return frozenset(stem_word(w) for w in words(text) if w not in STOP_WORDS)
+    return frozenset(terms(text))
 
 
 def distinct_phrasings(phrasings: Iterable[str], *, known: Iterable[str] = (), limit: int = PER_ARTICLE) -> tuple[ProposedQuestion, ...]:

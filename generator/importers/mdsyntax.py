@@ -344,7 +344,9 @@ def obsidian_callouts(markdown: str) -> tuple[str, list[str]]:
         while index < len(lines) and not flags[index] and re.match(r"^ {0,3}>", lines[index]):
             body.append(re.sub(r"^ {0,3}> ?", "", lines[index]))
             index += 1
-        inner, _ = obsidian_callouts("\n".join(body))
+        # The body's code is hidden already (code spans) or found by `flags` below (a fence inside the
+        # quote): the undecorated function, or the inner call would number its marks over the outer's.
+        inner, _ = obsidian_callouts.__wrapped__("\n".join(body))  # type: ignore[attr-defined]
         marker = {"-": "???", "+": "???+"}.get(callout.group(2), "!!!")
         title = callout.group(3).strip()
         if out and out[-1].strip():

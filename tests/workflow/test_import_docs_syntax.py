@@ -91,3 +91,11 @@ def test_fenced_code_moves_into_the_tab_with_its_indent() -> None:
 def test_docusaurus_directive_title_attribute() -> None:
     text, _ = docusaurus_admonitions(':::warning{title="Before you start"}\nBack up first.\n:::\n')
     assert text.startswith('!!! warning "Before you start"\n\n    Back up first.')
+
+
+def test_code_inside_an_obsidian_callout_comes_back_as_written() -> None:
+    note = "> [!tip] Build\n> Run `kb build` then `kb serve`\n> ```\n> > [!note] shown, not a callout\n> ```\n\nAfter `x`."
+    converted, _ = obsidian_callouts(note)
+    assert converted == (
+        '!!! tip "Build"\n\n    Run `kb build` then `kb serve`\n    ```\n    > [!note] shown, not a callout\n    ```\n\n\nAfter `x`.'
+    )

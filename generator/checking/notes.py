@@ -14,7 +14,7 @@ from typing import Any
 from supportkb.generator.core.articles import LoadResult
 from supportkb.generator.core.categories import Category
 from supportkb.generator.core.derived import is_home_page
-from supportkb.generator.checking.validate import unknown_keys
+from supportkb.generator.checking.validate import known_key_like, unknown_keys
 
 SHOWN_EXAMPLES = 3
 
@@ -76,6 +76,8 @@ def folder_notes(loaded: LoadResult, categories: tuple[Category, ...], *, strict
             len(derived),
         ))
     for key, places in unknown_keys(loaded).items():
+        if known_key_like(key) is not None:
+            continue  # A likely typo: a warning with its fix (validate.py), not "kept and passed on".
         notes.append(Note(
             "unknown-key",
             f"front-matter key {key!r} in {len(places)} file{'s' if len(places) != 1 else ''} is not one supportkb reads; it is kept and passed to the theme",

@@ -106,6 +106,12 @@ def unknown_keys(loaded: LoadResult) -> dict[str, list[tuple[Article, int]]]:
     return found
 
 
+def known_key_like(key: str) -> str | None:
+    """The known key an unknown one looks like a misspelling of ('sumary' -> 'summary'), if any."""
+    close = difflib.get_close_matches(key, sorted(KNOWN_KEYS), n=1, cutoff=0.8)
+    return close[0] if close else None
+
+
 def _unknown_key_typos(loaded: LoadResult) -> list[Diagnostic]:
     """One warning per unknown key that looks like a misspelt known one, at its first place.
 
@@ -114,12 +120,12 @@ def _unknown_key_typos(loaded: LoadResult) -> list[Diagnostic]:
     """
     found = []
     for key, places in unknown_keys(loaded).items():
-        close = difflib.get_close_matches(key, sorted(KNOWN_KEYS), n=1, cutoff=0.8)
-        if not close:
+        close = known_key_like(key)
+        if close is None:
             continue
         article, line = places[0]
         more = f" (and in {len(places) - 1} more file{'s' if len(places) > 2 else ''})" if len(places) > 1 else ""
-        found.append(Diagnostic(loaded.shown_path(article), line, 1, "warning", f"unknown front-matter key {key!r}{more}", f"did you mean {close[0]!r}?", "unknown-key"))
+        found.append(Diagnostic(loaded.shown_path(article), line, 1, "warning", f"unknown front-matter key {key!r}{more}", f"did you mean {close!r}?", "unknown-key"))
     return found
 
 

@@ -185,3 +185,11 @@ def test_ids_on_other_elements_are_link_targets_as_mkdocs_renders_them(tmp_path:
     assert "#why-subscription" not in output and "#old-anchor" not in output
     assert "link to missing section #in-code" in output, "an id inside fenced code is not an anchor"
     assert code == 1
+
+
+def test_a_misspelt_key_is_a_warning_with_its_fix_and_not_also_a_kept_key_note(tmp_path: Path) -> None:
+    vault = make_vault(tmp_path / "vault")
+    (vault / "getting-started/typo.md").write_text("---\ntitel: Typo\n---\nText.\n", encoding="utf-8")
+    _, output = check(vault)
+    assert "unknown front-matter key 'titel'" in output and "did you mean 'title'?" in output
+    assert "front-matter key 'titel' in" not in output

@@ -165,9 +165,12 @@
     return null;
   }
 
+  /* Articles holding a stem, counted without decoding its postings (one [delta, weight] pair each):
+     spelling and completion ask this of every word in a shard. */
   function frequency(stem) {
-    var found = postings(stem);
-    return found ? found.articles.size : 0;
+    var shard = loaded(stem);
+    var raw = shard && shard.p[stem];
+    return raw ? raw.a.length / 2 : 0;
   }
 
   /* Damerau-Levenshtein distance, stopping early past `limit`. */
